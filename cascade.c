@@ -1,0 +1,382 @@
+/*
+ * cascade: answer a stream of items with cheap models learned online,
+ * asking an expert command only about the items they are not sure of.
+ *
+ * This file is the front end: options, files, signals, the output format,
+ * messages and exit codes.  The work is done by lib/ (see lib/engine.h).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/engine.h"
+#include "lib/level.h"
+
+#define VERSION		"0.1"
+#define SAVE_EVERY	60	/* seconds between checkpoints */
+
+enum {
+	OPT_TARGET = CHAR_MAX + 1, OPT_BUDGET, OPT_SEED, OPT_TIMEOUT,
+	OPT_RETRIES, OPT_INPUT, OPT_EXPERT_INPUT, OPT_HASH_BITS, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "expert", required_argument, NULL, 'e' },
+	{ "field", required_argument, NULL, 'f' },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "print-input", no_argument, NULL, 'p' },
+	{ "state", required_argument, NULL, 's' },
+	{ "labels", required_argument, NULL, 'l' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
+	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char usage_text[] =
+"usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-j jobs] [-l labels]\n"
+"               [-s state] [--target P] [--budget N|X%] [--seed N]\n"
+"               [--timeout sec] [--retries N] [--input text|features]\n"
+"               [--expert-input text|line] [--hash-bits N] [file ...]\n";
+
+static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
+static int quiet, print_input;
+
+static void
+onsignal(int sig)
+{
+	stop = sig;
+}
+
+static void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static void
+badvalue(const char *opt, const char *val, const char *why)
+{
+	warnx("bad value for %s: '%s' (%s)", opt, val, why);
+	usage();
+}
+
+/* Parses a whole decimal number in [min, max] or fails with usage. */
+static double
+number(const char *opt, const char *s, double min, double max, int integer)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno == ERANGE || v != v)
+		badvalue(opt, s, "not a number");
+	if (integer && v != (double)(long long)v)
+		badvalue(opt, s, "not a whole number");
+	if (v < min || v > max) {
+		char range[64];
+
+		snprintf(range, sizeof(range), "must be from %g to %g", min, max);
+		badvalue(opt, s, range);
+	}
+	return v;
+}
+
+static void
+onwarn(void *arg, const char *msg)
+{
+	(void)arg;
+	if (!quiet)
+		warnx("%s", msg);
+}
+
+static int
+onemit(void *arg, const struct engine_result *r)
+{
+	(void)arg;
+	fwrite(r->label, 1, r->labellen, stdout);
+	printf("\t%s\t%.3f", r->source, r->conf);
+	if (print_input) {
+		putchar('\t');
+		fwrite(r->line, 1, r->len, stdout);
+	}
+	putchar('\n');
+	return fflush(stdout) == EOF ? -1 : 0;
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static void
+summary(const struct engine_stats *s, double secs)
+{
+	double explored = s->explored ?
+	    (double)s->explored_agreed / (double)s->explored : 0;
+
+	fprintf(stderr, "cascade: %llu items: %llu by lr (%.1f%%), "
+	    "%llu by the expert (%.1f%%), %llu fallback\n",
+	    (unsigned long long)s->items, (unsigned long long)s->cheap,
+	    share(s->cheap, s->items), (unsigned long long)s->expert,
+	    share(s->expert, s->items), (unsigned long long)s->fallback);
+	fprintf(stderr, "cascade: expert: %llu calls, %llu invalid answers, "
+	    "%llu failed, %llu timeouts, %llu retries, %.3f s mean\n",
+	    (unsigned long long)s->calls, (unsigned long long)s->invalid,
+	    (unsigned long long)s->failed, (unsigned long long)s->timeouts,
+	    (unsigned long long)s->retries,
+	    s->calls ? s->expert_secs / (double)s->calls : 0);
+	fprintf(stderr, "cascade: estimated agreement of cheap answers with "
+	    "the expert: %.3f; measured on %llu explored items: %.3f\n",
+	    s->cheap ? s->cheap_agree / (double)s->cheap : 0,
+	    (unsigned long long)s->explored, explored);
+	fprintf(stderr, "cascade: %.2f s, %.0f items/s\n", secs,
+	    secs > 0 ? (double)s->items / secs : 0);
+}
+
+/* Feeds every line of fp to the engine; 0, or -1 with *why. */
+static int
+run(struct engine *e, FILE *fp, const char *state, double *saved,
+    const char **why)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0;
+
+	while (r == 0 && !stop && (n = getline(&line, &cap, fp)) != -1) {
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		r = engine_push(e, line, (size_t)n, why);
+		if (r == 0 && state != NULL && seconds() - *saved > SAVE_EVERY) {
+			r = engine_save(e, state, why);
+			*saved = seconds();
+		}
+	}
+	if (r == 0 && ferror(fp) && !stop) {
+		*why = strerror(errno);
+		r = -2;
+	}
+	free(line);
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct engine_opts o = { 0 };
+	struct engine *e;
+	struct sigaction sa;
+	const char *state = NULL, *why = NULL, *budget = NULL;
+	double start = seconds(), saved;
+	int c, i, verbose = 0, status = 0, r = 0;
+
+	o.target = 0.95;
+	o.budget = -1;
+	o.budget_share = -1;
+	o.seed = 1;
+	o.delim = '\t';
+	o.window = 1024;
+	o.expert.jobs = 1;
+	o.expert.timeout = 60;
+	o.expert.stop = &stop;
+	o.emit = onemit;
+	o.warn = onwarn;
+
+	while ((c = getopt_long(argc, argv, "e:f:d:ps:l:j:qvh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o.expert.cmd = optarg;
+			break;
+		case 'f':
+			o.field = (unsigned)number("-f", optarg, 1, 1e6, 1);
+			break;
+		case 'd':
+			if (strlen(optarg) != 1)
+				badvalue("-d", optarg, "must be one byte");
+			o.delim = (unsigned char)optarg[0];
+			break;
+		case 'p':
+			print_input = 1;
+			break;
+		case 's':
+			state = optarg;
+			break;
+		case 'l':
+			o.labels = optarg;
+			break;
+		case 'j':
+			o.expert.jobs = (int)number("-j", optarg, 1,
+			    EXPERT_JOBS_MAX, 1);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			puts("cascade " VERSION);
+			return 0;
+		case OPT_TARGET:
+			o.target = number("--target", optarg, 0, 1, 0);
+			if (o.target <= 0)
+				badvalue("--target", optarg, "must be above 0");
+			break;
+		case OPT_BUDGET:
+			budget = optarg;
+			break;
+		case OPT_SEED:
+			o.seed = (uint64_t)number("--seed", optarg, 0, 1e15, 1);
+			break;
+		case OPT_TIMEOUT:
+			o.expert.timeout = number("--timeout", optarg, 0,
+			    86400, 0);
+			break;
+		case OPT_RETRIES:
+			o.expert.retries = (int)number("--retries", optarg, 0,
+			    100, 1);
+			break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "text") == 0)
+				o.mode = TEXT_WORDS;
+			else if (strcmp(optarg, "features") == 0)
+				o.mode = TEXT_FEATURES;
+			else
+				badvalue("--input", optarg,
+				    "must be text or features");
+			break;
+		case OPT_EXPERT_INPUT:
+			if (strcmp(optarg, "text") == 0)
+				o.expert_line = 0;
+			else if (strcmp(optarg, "line") == 0)
+				o.expert_line = 1;
+			else
+				badvalue("--expert-input", optarg,
+				    "must be text or line");
+			break;
+		case OPT_HASH_BITS:
+			o.bits = (unsigned)number("--hash-bits", optarg,
+			    LEVEL_BITS_MIN, LEVEL_BITS_MAX, 1);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (budget != NULL) {
+		size_t n = strlen(budget);
+
+		if (n > 1 && budget[n - 1] == '%') {
+			char *pct = strdup(budget);
+
+			if (pct == NULL)
+				err(1, NULL);
+			pct[n - 1] = '\0';
+			o.budget_share = number("--budget", pct, 0, 100, 0) / 100;
+			free(pct);
+		} else
+			o.budget = (int64_t)number("--budget", budget, 0, 1e15, 1);
+	}
+
+	if ((e = engine_new(&o, &why)) == NULL) {
+		if (errno == EINVAL) {
+			warnx("%s: '%s'", why, o.labels ? o.labels : "");
+			usage();
+		}
+		errx(1, "%s", why);
+	}
+	if (state != NULL && engine_load(e, state, &why) == -1) {
+		warnx("cannot read checkpoint '%s': %s", state, why);
+		engine_free(e);
+		return 1;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	saved = seconds();
+	for (i = 0; r != -1 && !stop && i < (argc ? argc : 1); i++) {
+		const char *name = argc ? argv[i] : "-";
+		FILE *fp = stdin;
+
+		if (strcmp(name, "-") != 0 && (fp = fopen(name, "r")) == NULL) {
+			warn("cannot read '%s'", name);
+			status = 1;
+			continue;
+		}
+		r = run(e, fp, state, &saved, &why);
+		if (r == -2) {
+			warnx("cannot read '%s': %s", name, why);
+			status = 1;
+			r = 0;
+		}
+		if (fp != stdin)
+			fclose(fp);
+	}
+	if (r == 0 && !stop)
+		r = engine_finish(e, &why);
+	if (r == -1 && !stop && errno != EPIPE) {
+		warnx("%s", why);
+		status = 1;
+	}
+	if (state != NULL && engine_save(e, state, &why) == -1) {
+		warn("cannot write checkpoint '%s': %s", state, why);
+		status = 1;
+	}
+	if (verbose)
+		summary(engine_stats(e), seconds() - start);
+	if (status == 0 && engine_stats(e)->failed > 0)
+		status = 3;
+	engine_free(e);
+	if (stop)
+		return 128 + stop;
+	if (fclose(stdout) == EOF && errno != EPIPE && status == 0) {
+		warn("cannot write output");
+		status = 1;
+	}
+	return status;
+}

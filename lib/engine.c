@@ -1,0 +1,635 @@
+/*
+ * engine: the cascade (see engine.h).
+ *
+ * The window is a ring of items indexed by line number; `head` is the
+ * oldest line not yet emitted, `tail` the next line to come.  An item
+ * keeps what each level predicted and the signals its policy saw, so that
+ * the expert's answer, whenever it comes, teaches the levels and the
+ * policies with what they knew when they decided.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "labels.h"
+#include "level.h"
+#include "policy.h"
+#include "state.h"
+
+#define WARMUP		16	/* expert answers before a level may answer */
+#define EXPLORE		0.05	/* share of sure items still sent on */
+#define WARN_MAX	10	/* failed calls reported one by one */
+
+enum { NO_LABEL = -1, INVALID = -2 };
+
+struct item {
+	char *line;
+	size_t len, cap;
+	const char *text;
+	size_t tlen;
+	uint64_t lineno;
+	int pending;
+	int label;		/* an id, NO_LABEL or INVALID (see answer) */
+	char *answer;		/* an invalid expert answer */
+	size_t anslen, anscap;
+	const char *source;
+	float conf;
+	int pred[ENGINE_LEVELS_MAX];	/* -1: the level knew no label */
+	float x[ENGINE_LEVELS_MAX][POLICY_SIGNALS];
+	int best;		/* the cheap levels' best guess, and */
+	float bestconf;		/* its estimate, for a fallback */
+	int explored;		/* the level that would have answered, or -1 */
+	float weight;
+};
+
+struct engine {
+	struct engine_opts o;
+	struct labels labels;
+	const struct level_kind *kind[ENGINE_LEVELS_MAX];
+	struct level *level[ENGINE_LEVELS_MAX];
+	struct policy policy[ENGINE_LEVELS_MAX];
+	size_t nlevels;
+	struct feats f;
+	float prob[LABELS_MAX];
+	struct item *win;
+	uint64_t head, tail;
+	struct expert *x;
+	uint64_t rng;
+	struct engine_stats st;
+	int bits_given;		/* --hash-bits: the checkpoint must match */
+	int warned_field, warned_labels;
+	char msg[256];
+};
+
+static double
+uniform(struct engine *e)
+{
+	uint64_t z = (e->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static void
+warn(struct engine *e)
+{
+	if (e->o.warn != NULL)
+		e->o.warn(e->o.arg, e->msg);
+}
+
+static int
+make_levels(struct engine *e, unsigned bits)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlevels; i++) {
+		level_free(e->level[i]);
+		if ((e->level[i] = level_new(e->kind[i], bits)) == NULL)
+			return -1;
+		policy_init(&e->policy[i], e->o.target);
+	}
+	e->o.bits = bits;
+	return 0;
+}
+
+struct engine *
+engine_new(const struct engine_opts *o, const char **why)
+{
+	struct engine *e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	e->o = *o;
+	labels_init(&e->labels);
+	feats_init(&e->f);
+	e->rng = o->seed;
+	e->bits_given = o->bits != 0;
+	e->kind[e->nlevels++] = level_kind("lr");
+	if (o->labels != NULL && labels_parse(&e->labels, o->labels) == -1) {
+		*why = errno == ENOSPC ? "too many labels" : "bad label list";
+		errno = EINVAL;
+		goto fail;
+	}
+	if (make_levels(e, o->bits ? o->bits : ENGINE_BITS_DEFAULT) == -1) {
+		*why = errno == EINVAL ? "bad hash size" : "out of memory";
+		goto fail;
+	}
+	if (o->window < 1)
+		e->o.window = 1;
+	if ((e->win = calloc(e->o.window, sizeof(*e->win))) == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	if (o->expert.cmd != NULL && (e->x = expert_new(&o->expert)) == NULL) {
+		*why = errno == EINVAL ? "bad expert options" : "out of memory";
+		goto fail;
+	}
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	expert_free(e->x);
+	for (i = 0; i < e->nlevels; i++)
+		level_free(e->level[i]);
+	for (i = 0; e->win != NULL && i < e->o.window; i++) {
+		free(e->win[i].line);
+		free(e->win[i].answer);
+	}
+	free(e->win);
+	feats_release(&e->f);
+	labels_release(&e->labels);
+	free(e);
+}
+
+const struct engine_stats *
+engine_stats(const struct engine *e)
+{
+	return &e->st;
+}
+
+static int
+budget_left(const struct engine *e)
+{
+	if (e->x == NULL)
+		return 0;
+	if (e->o.budget >= 0 && e->st.calls >= (uint64_t)e->o.budget)
+		return 0;
+	if (e->o.budget_share >= 0 &&
+	    (double)(e->st.calls + 1) > e->o.budget_share * (double)e->st.items)
+		return 0;
+	return 1;
+}
+
+static int
+features(struct engine *e, const struct item *it, const char **why)
+{
+	if (text_features(&e->f, e->o.mode, it->text, it->tlen) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the levels on an item; returns the level that answers, or -1. */
+static int
+decide(struct engine *e, struct item *it)
+{
+	size_t nl = e->labels.n, i;
+	int answer = -1;
+
+	it->best = NO_LABEL;
+	it->bestconf = 0;
+	for (i = 0; i < e->nlevels; i++) {
+		struct level *l = e->level[i];
+		struct policy *p = &e->policy[i];
+		float seen, agree;
+
+		it->pred[i] = -1;
+		if (nl == 0)
+			continue;
+		seen = l->kind->predict(l, &e->f, nl, e->prob);
+		it->pred[i] = (int)policy_signals(it->x[i], e->prob, nl, seen,
+		    l->updates);
+		agree = policy_agree(p, it->x[i]);
+		if (it->best < 0 || agree > it->bestconf) {
+			it->best = it->pred[i];
+			it->bestconf = agree;
+		}
+		if (answer < 0 && e->o.target < 1 && l->updates >= WARMUP &&
+		    p->trained >= WARMUP && policy_decide(p, agree, e->o.target)) {
+			answer = (int)i;
+			it->label = it->pred[i];
+			it->conf = agree;
+		}
+	}
+	return answer;
+}
+
+static void
+answer_cheap(struct engine *e, struct item *it, int level)
+{
+	it->source = e->level[level]->kind->name;
+	e->st.cheap++;
+	e->st.by_level[level]++;
+	e->st.cheap_agree += it->conf;
+}
+
+static int wait_one(struct engine *, const char **);
+
+static int
+submit(struct engine *e, struct item *it, const char **why)
+{
+	const char *s = e->o.expert_line ? it->line : it->text;
+	size_t n = e->o.expert_line ? it->len : it->tlen;
+
+	while (expert_busy(e->x) == e->o.expert.jobs)
+		if (wait_one(e, why) == -1)
+			return -1;
+	if (expert_submit(e->x, it->lineno, s, n) == -1) {
+		*why = "cannot start the expert";
+		return -1;
+	}
+	it->pending = 1;
+	e->st.calls++;
+	return 0;
+}
+
+/* Teaches every level and policy the expert's label for an item. */
+static int
+learn(struct engine *e, struct item *it, int label, const char **why)
+{
+	size_t i;
+
+	if (features(e, it, why) == -1)
+		return -1;
+	for (i = 0; i < e->nlevels; i++) {
+		struct level *l = e->level[i];
+
+		if (it->pred[i] >= 0)
+			policy_learn(&e->policy[i], it->x[i],
+			    it->pred[i] == label, it->weight);
+		l->kind->learn(l, &e->f, e->labels.n, (size_t)label);
+		l->updates++;
+	}
+	if (it->explored >= 0) {
+		e->st.explored++;
+		e->st.explored_agreed += it->pred[it->explored] == label;
+	}
+	return 0;
+}
+
+static int
+set_answer(struct item *it, const char *s, size_t n)
+{
+	if (n > it->anscap) {
+		char *p = realloc(it->answer, n);
+
+		if (p == NULL)
+			return -1;
+		it->answer = p;
+		it->anscap = n;
+	}
+	memcpy(it->answer, s, n);
+	it->anslen = n;
+	return 0;
+}
+
+static const char *
+failure(const struct expert_done *d, char *buf, size_t size)
+{
+	switch (d->status) {
+	case EXPERT_NOANSWER:
+		return "no answer";
+	case EXPERT_TIMEOUT:
+		return "timed out";
+	case EXPERT_SIGNAL:
+		snprintf(buf, size, "killed by signal %d", d->code);
+		return buf;
+	case EXPERT_ERROR:
+		snprintf(buf, size, "cannot run: %s", strerror(d->code));
+		return buf;
+	default:
+		snprintf(buf, size, "exit status %d%s", d->code,
+		    d->code == 127 ? " (command not found)" :
+		    d->code == 126 ? " (cannot execute)" : "");
+		return buf;
+	}
+}
+
+/* Takes an expert call's outcome into its item. */
+static int
+complete(struct engine *e, const struct expert_done *d, const char **why)
+{
+	struct item *it = &e->win[(d->tag - 1) % e->o.window];
+	char buf[64];
+	int label;
+
+	it->pending = 0;
+	e->st.retries += (uint64_t)d->retries;
+	e->st.expert_secs += d->secs;
+	if (d->status != EXPERT_OK) {
+		e->st.failed++;
+		e->st.timeouts += d->status == EXPERT_TIMEOUT;
+		e->st.fallback++;
+		it->source = "fallback";
+		it->label = it->best;
+		it->conf = it->bestconf;
+		if (e->st.failed <= WARN_MAX) {
+			snprintf(e->msg, sizeof(e->msg),
+			    "expert failed on line %llu: %s%s",
+			    (unsigned long long)it->lineno,
+			    failure(d, buf, sizeof(buf)),
+			    e->st.failed == WARN_MAX ? " (no more such warnings)" : "");
+			warn(e);
+		}
+		return 0;
+	}
+	e->st.expert++;
+	it->source = "expert";
+	it->conf = 1;
+	if ((label = labels_map(&e->labels, d->answer, d->len)) >= 0) {
+		it->label = label;
+		return learn(e, it, label, why);
+	}
+	if (errno == ENOSPC && !e->warned_labels++) {
+		snprintf(e->msg, sizeof(e->msg), "label limit (%d) reached: "
+		    "new answers are not learned", LABELS_MAX);
+		warn(e);
+	}
+	e->st.invalid++;
+	it->label = INVALID;
+	if (set_answer(it, d->answer, d->len) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+wait_one(struct engine *e, const char **why)
+{
+	struct expert_done d;
+
+	if (expert_wait(e->x, &d) == -1) {
+		*why = errno == EINTR ? "interrupted" : "cannot wait for the expert";
+		return -1;
+	}
+	return complete(e, &d, why);
+}
+
+/* Emits the finished lines at the head of the window. */
+static int
+flush(struct engine *e, const char **why)
+{
+	while (e->head < e->tail) {
+		struct item *it = &e->win[e->head % e->o.window];
+		struct engine_result r;
+
+		if (it->pending)
+			break;
+		if (it->label >= 0) {
+			r.label = e->labels.name[it->label];
+			r.labellen = e->labels.len[it->label];
+		} else if (it->label == INVALID) {
+			r.label = it->answer;
+			r.labellen = it->anslen;
+		} else {
+			r.label = "";
+			r.labellen = 0;
+		}
+		r.source = it->source;
+		r.conf = it->conf;
+		r.line = it->line;
+		r.len = it->len;
+		r.lineno = it->lineno;
+		if (e->o.emit(e->o.arg, &r) == -1) {
+			*why = "cannot write output";
+			return -1;
+		}
+		e->head++;
+	}
+	return 0;
+}
+
+int
+engine_push(struct engine *e, const char *line, size_t n, const char **why)
+{
+	struct item *it;
+	int level;
+
+	while (e->tail - e->head == e->o.window) {
+		if (flush(e, why) == -1)
+			return -1;
+		if (e->tail - e->head == e->o.window && wait_one(e, why) == -1)
+			return -1;
+	}
+	it = &e->win[e->tail % e->o.window];
+	if (n > it->cap || it->line == NULL) {
+		char *p = realloc(it->line, n ? n : 1);
+
+		if (p == NULL) {
+			*why = "out of memory";
+			return -1;
+		}
+		it->line = p;
+		it->cap = n ? n : 1;
+	}
+	memcpy(it->line, line, n);
+	it->len = n;
+	it->lineno = ++e->st.items;
+	it->label = NO_LABEL;
+	it->explored = -1;
+	it->weight = 1;
+	it->pending = 0;
+	if (text_field(it->line, n, e->o.delim, e->o.field, &it->text,
+	    &it->tlen) == -1) {
+		e->st.missing++;
+		if (!e->warned_field++) {
+			snprintf(e->msg, sizeof(e->msg), "line %llu has no field "
+			    "%u: its text is empty (warned once)",
+			    (unsigned long long)it->lineno, e->o.field);
+			warn(e);
+		}
+	}
+	e->tail++;
+	if (features(e, it, why) == -1)
+		return -1;
+	level = decide(e, it);
+	if (level >= 0 && e->x != NULL && uniform(e) < EXPLORE &&
+	    budget_left(e)) {
+		it->explored = level;
+		level = -1;
+	}
+	if (level < 0 && budget_left(e)) {
+		if (submit(e, it, why) == -1)
+			return -1;
+		if (e->o.expert.jobs == 1)
+			while (it->pending)
+				if (wait_one(e, why) == -1)
+					return -1;
+	} else if (level >= 0) {
+		answer_cheap(e, it, level);
+	} else {
+		/* No expert to ask: the best cheap guess. */
+		it->label = it->best;
+		it->conf = it->bestconf;
+		answer_cheap(e, it, 0);
+	}
+	return flush(e, why);
+}
+
+int
+engine_finish(struct engine *e, const char **why)
+{
+	while (e->x != NULL && expert_busy(e->x) > 0)
+		if (wait_one(e, why) == -1)
+			return -1;
+	return flush(e, why);
+}
+
+/*
+ * The checkpoint payload:
+ *
+ *	u32 hash bits, u32 input mode, u32 levels, each: u32 length, name
+ *	u32 closed, u32 labels, each: u32 length, bytes
+ *	per level: u64 updates, the level's data, the policy's data
+ */
+int
+engine_save(const struct engine *e, const char *path, const char **why)
+{
+	struct wbuf b = { 0 };
+	size_t i;
+
+	wbuf_u32(&b, e->o.bits);
+	wbuf_u32(&b, (uint32_t)e->o.mode);
+	wbuf_u32(&b, (uint32_t)e->nlevels);
+	for (i = 0; i < e->nlevels; i++) {
+		wbuf_u32(&b, (uint32_t)strlen(e->kind[i]->name));
+		wbuf_bytes(&b, e->kind[i]->name, strlen(e->kind[i]->name));
+	}
+	wbuf_u32(&b, (uint32_t)e->labels.closed);
+	wbuf_u32(&b, (uint32_t)e->labels.n);
+	for (i = 0; i < e->labels.n; i++) {
+		wbuf_u32(&b, (uint32_t)e->labels.len[i]);
+		wbuf_bytes(&b, e->labels.name[i], e->labels.len[i]);
+	}
+	for (i = 0; i < e->nlevels; i++) {
+		wbuf_u64(&b, e->level[i]->updates);
+		e->level[i]->kind->save(e->level[i], &b);
+		policy_save(&e->policy[i], &b);
+	}
+	*why = state_write(path, &b);
+	wbuf_release(&b);
+	return *why == NULL ? 0 : -1;
+}
+
+/* Reads a length-prefixed string of at most max bytes into buf. */
+static size_t
+read_name(struct rbuf *b, char *buf, size_t max)
+{
+	uint32_t n = rbuf_u32(b);
+
+	if (n > max) {
+		b->err = 1;
+		return 0;
+	}
+	rbuf_bytes(b, buf, n);
+	return n;
+}
+
+static int
+load_payload(struct engine *e, struct rbuf *b, const char **why)
+{
+	struct labels got;
+	char name[LABEL_MAXLEN];
+	uint32_t bits, mode, nlevels, closed, nlabels, i;
+	size_t n;
+	int same;
+
+	*why = "corrupt checkpoint";
+	bits = rbuf_u32(b);
+	mode = rbuf_u32(b);
+	nlevels = rbuf_u32(b);
+	if (b->err || bits < LEVEL_BITS_MIN || bits > LEVEL_BITS_MAX ||
+	    mode > TEXT_FEATURES || nlevels < 1 ||
+	    nlevels > ENGINE_LEVELS_MAX)
+		return -1;
+	if (mode != (uint32_t)e->o.mode) {
+		*why = "checkpoint is for another input mode (--input)";
+		return -1;
+	}
+	if (nlevels != e->nlevels) {
+		*why = "checkpoint has other levels";
+		return -1;
+	}
+	for (i = 0; i < nlevels; i++) {
+		n = read_name(b, name, sizeof(name) - 1);
+		name[n] = '\0';
+		if (b->err)
+			return -1;
+		if (strcmp(name, e->kind[i]->name) != 0) {
+			*why = "checkpoint has other levels";
+			return -1;
+		}
+	}
+	closed = rbuf_u32(b);
+	nlabels = rbuf_u32(b);
+	if (b->err || closed > 1 || nlabels > LABELS_MAX)
+		return -1;
+	labels_init(&got);
+	got.closed = (int)closed;
+	for (i = 0; i < nlabels && !b->err; i++) {
+		n = read_name(b, name, sizeof(name));
+		if (!b->err && labels_add(&got, name, n) != (int)i)
+			b->err = 1;
+	}
+	if (b->err) {
+		labels_release(&got);
+		return -1;
+	}
+	if (e->labels.closed) {
+		same = got.closed && got.n == e->labels.n;
+		for (i = 0; same && i < got.n; i++)
+			same = labels_find(&e->labels, got.name[i], got.len[i]) ==
+			    (int)i;
+		labels_release(&got);
+		if (!same) {
+			*why = "checkpoint has another label set (-l)";
+			return -1;
+		}
+	} else {
+		labels_release(&e->labels);
+		e->labels = got;
+	}
+	if (bits != e->o.bits) {
+		if (e->bits_given) {
+			*why = "checkpoint has another hash size (--hash-bits)";
+			return -1;
+		}
+		if (make_levels(e, bits) == -1) {
+			*why = "out of memory";
+			return -1;
+		}
+	}
+	*why = "corrupt checkpoint";
+	for (i = 0; i < nlevels; i++) {
+		e->level[i]->updates = rbuf_u64(b);
+		if (e->level[i]->kind->load(e->level[i], b) == -1 ||
+		    policy_load(&e->policy[i], b) == -1)
+			return -1;
+	}
+	if (b->err || b->off != b->n)
+		return -1;
+	*why = NULL;
+	return 0;
+}
+
+int
+engine_load(struct engine *e, const char *path, const char **why)
+{
+	struct wbuf payload;
+	struct rbuf b;
+	int r;
+
+	if ((*why = state_read(path, &payload)) != NULL)
+		return errno == ENOENT ? 1 : -1;
+	b = (struct rbuf){ payload.p, payload.n, 0, 0 };
+	r = load_payload(e, &b, why);
+	wbuf_release(&payload);
+	return r;
+}

@@ -1,0 +1,47 @@
+/*
+ * level: the table of level kinds.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "level.h"
+
+extern const struct level_kind level_lr;
+
+static const struct level_kind *const kinds[] = { &level_lr };
+
+const struct level_kind *
+level_kind(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+struct level *
+level_new(const struct level_kind *kind, unsigned bits)
+{
+	struct level *l;
+
+	if (bits < LEVEL_BITS_MIN || bits > LEVEL_BITS_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((l = kind->create(bits)) == NULL)
+		return NULL;
+	l->kind = kind;
+	l->bits = bits;
+	l->updates = 0;
+	return l;
+}
+
+void
+level_free(struct level *l)
+{
+	if (l != NULL)
+		l->kind->destroy(l);
+}

@@ -1,0 +1,55 @@
+/*
+ * level: the interface of a cheap model, a level of the cascade.
+ *
+ * A level maps an item's features to a probability for each label and
+ * learns from the expert's answers, one at a time.  Its memory is fixed
+ * when it is made (a hashed table of 2^bits slots), whatever the length of
+ * the stream or the number of labels.  One file per kind implements it.
+ */
+#ifndef CASCADE_LEVEL_H
+#define CASCADE_LEVEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+#include "text.h"
+
+struct level;
+
+struct level_kind {
+	const char *name;
+	struct level *(*create)(unsigned bits);
+	void (*destroy)(struct level *);
+	/*
+	 * Fills prob[0..nlabels) and returns the share of the item's
+	 * features that the level has learned something about.
+	 */
+	float (*predict)(struct level *, const struct feats *, size_t nlabels,
+	    float *prob);
+	/* Learns that the item's label is `label` (< nlabels). */
+	void (*learn)(struct level *, const struct feats *, size_t nlabels,
+	    size_t label);
+	void (*save)(const struct level *, struct wbuf *);
+	/* Returns 0, or -1 when the saved data is not valid. */
+	int (*load)(struct level *, struct rbuf *);
+};
+
+struct level {
+	const struct level_kind *kind;
+	unsigned bits;
+	uint64_t updates;	/* expert answers learned */
+};
+
+#define LEVEL_BITS_MIN	10
+#define LEVEL_BITS_MAX	28
+
+/* Returns the kind called name, or NULL. */
+const struct level_kind *level_kind(const char *name);
+
+/* Makes a level of that kind with 2^bits slots; NULL and errno on error. */
+struct level *level_new(const struct level_kind *kind, unsigned bits);
+
+void level_free(struct level *l);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * lr: multinomial logistic regression over hashed features, the first
+ * level of the cascade.
+ *
+ * One table holds the weights of every (feature, label) pair: the pair's
+ * slot is the feature's slot XOR the label id, so a label's weights for a
+ * feature share a cache line with the other labels' (for ids < 8) and
+ * memory does not grow with the label set.  Learning is AdaGrad: each
+ * weight's step shrinks with the gradients it has already seen, which
+ * suits sparse text, where rare words must still move fast.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "labels.h"
+#include "level.h"
+
+#define ETA	0.5f	/* AdaGrad's base step */
+
+struct slot {
+	float w, g;	/* weight, sum of squared gradients */
+};
+
+struct lr {
+	struct level base;
+	struct slot *t;
+	uint32_t mask;
+	float p[LABELS_MAX];	/* scratch for learn() */
+};
+
+static struct level *
+lr_create(unsigned bits)
+{
+	struct lr *m;
+
+	if ((m = malloc(sizeof(*m))) == NULL)
+		return NULL;
+	if ((m->t = calloc((size_t)1 << bits, sizeof(*m->t))) == NULL) {
+		free(m);
+		return NULL;
+	}
+	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
+	return &m->base;
+}
+
+static void
+lr_destroy(struct level *l)
+{
+	struct lr *m = (struct lr *)l;
+
+	free(m->t);
+	free(m);
+}
+
+static inline uint32_t
+slot_of(const struct lr *m, uint64_t h)
+{
+	return (uint32_t)(h >> (64 - m->base.bits));
+}
+
+static void
+softmax(float *p, size_t n)
+{
+	float max = p[0], sum = 0;
+	size_t c;
+
+	for (c = 1; c < n; c++)
+		if (p[c] > max)
+			max = p[c];
+	for (c = 0; c < n; c++)
+		sum += p[c] = expf(p[c] - max);
+	for (c = 0; c < n; c++)
+		p[c] /= sum;
+}
+
+static float
+lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
+{
+	const struct lr *m = (const struct lr *)l;
+	size_t i, c, seen = 0;
+
+	for (c = 0; c < nlabels; c++)
+		p[c] = 0;
+	for (i = 0; i < f->n; i++) {
+		uint32_t s = slot_of(m, f->hash[i]);
+		float v = f->val[i];
+
+		seen += m->t[s].g > 0;
+		for (c = 0; c < nlabels; c++)
+			p[c] += v * m->t[(s ^ c) & m->mask].w;
+	}
+	if (nlabels > 0)
+		softmax(p, nlabels);
+	return f->n ? (float)seen / (float)f->n : 0;
+}
+
+static void
+lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
+{
+	struct lr *m = (struct lr *)l;
+	size_t i, c;
+
+	lr_predict(l, f, nlabels, m->p);
+	for (c = 0; c < nlabels; c++)
+		m->p[c] -= c == label;
+	for (i = 0; i < f->n; i++) {
+		uint32_t s = slot_of(m, f->hash[i]);
+
+		for (c = 0; c < nlabels; c++) {
+			struct slot *t = &m->t[(s ^ c) & m->mask];
+			float g = m->p[c] * f->val[i];
+
+			if (g != 0) {
+				t->g += g * g;
+				t->w -= ETA * g / sqrtf(t->g);
+			}
+		}
+	}
+}
+
+static void
+lr_save(const struct level *l, struct wbuf *b)
+{
+	const struct lr *m = (const struct lr *)l;
+	size_t i;
+
+	for (i = 0; i <= m->mask; i++) {
+		wbuf_f32(b, m->t[i].w);
+		wbuf_f32(b, m->t[i].g);
+	}
+}
+
+static int
+lr_load(struct level *l, struct rbuf *b)
+{
+	struct lr *m = (struct lr *)l;
+	size_t i;
+
+	for (i = 0; i <= m->mask; i++) {
+		m->t[i].w = rbuf_f32(b);
+		m->t[i].g = rbuf_f32(b);
+		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
+		    m->t[i].g < 0)
+			return -1;
+	}
+	return b->err ? -1 : 0;
+}
+
+const struct level_kind level_lr = {
+	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_save, lr_load
+};

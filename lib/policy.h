@@ -1,0 +1,54 @@
+/*
+ * policy: when may a level answer an item itself?
+ *
+ * A small logistic model, learned online from the items the expert
+ * answered, estimates the probability that the level's label agrees with
+ * the expert's from cheap signals of the level's prediction (its
+ * confidence, margin, how much of the item it has seen, how much it has
+ * learned).  The level answers when that estimate reaches a threshold, and
+ * the threshold moves after every decision so that the expected agreement
+ * of the whole stream with the expert stays at the user's target: the
+ * items most likely to agree are answered first.
+ */
+#ifndef CASCADE_POLICY_H
+#define CASCADE_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+
+#define POLICY_SIGNALS	6
+
+struct policy {
+	float w[POLICY_SIGNALS], g[POLICY_SIGNALS];
+	double thresh;		/* answer when the estimate reaches it */
+	uint64_t trained;	/* expert answers learned */
+};
+
+void policy_init(struct policy *p, double target);
+
+/*
+ * Computes the signals of a level's prediction prob[0..nlabels) into x.
+ * seen is the share of the item's features the level knows; updates the
+ * number of answers it has learned.  Returns the predicted label.
+ */
+size_t policy_signals(float *x, const float *prob, size_t nlabels,
+    float seen, uint64_t updates);
+
+/* Returns the estimated probability that the level agrees with the expert. */
+float policy_agree(const struct policy *p, const float *x);
+
+/* Learns from one expert answer: did the level agree?  weight >= 1. */
+void policy_learn(struct policy *p, const float *x, int agreed, float weight);
+
+/*
+ * Decides whether an item whose estimate is `agree` is answered by the
+ * level (1) or deferred (0), and moves the threshold toward target.
+ */
+int policy_decide(struct policy *p, float agree, double target);
+
+void policy_save(const struct policy *p, struct wbuf *b);
+int policy_load(struct policy *p, struct rbuf *b);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * text: line fields, tokens and feature hashing (see text.h).
+ *
+ * Words are runs of ASCII letters and digits (lower-cased) and of bytes
+ * >= 0x80, so UTF-8 words stay whole and invalid UTF-8 is just bytes.  An
+ * apostrophe inside a word is dropped ("don't" is "dont"); '!' and '?' are
+ * tokens of their own, as they carry sentiment.  Every word gives a unigram
+ * and, with the word before it, a bigram.  Values are 1/sqrt(count) so that
+ * every item has about the same norm whatever its length; a bias feature of
+ * value 1 is always added.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define FNV_OFFSET	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
+#define BIAS_HASH	0x5bd1e9955bd1e995ULL
+#define VALUE_MAX	1e6
+
+enum { SEP, WORD, PUNCT, SKIP };
+
+static unsigned char byteclass[256];
+static unsigned char lower[256];
+
+static void
+tables_init(void)
+{
+	int c;
+
+	if (lower['A'] == 'a')
+		return;
+	for (c = 0; c < 256; c++) {
+		lower[c] = (unsigned char)c;
+		if (c >= 'A' && c <= 'Z')
+			lower[c] = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c >= 0x80)
+			byteclass[c] = WORD;
+		else if (c == '!' || c == '?')
+			byteclass[c] = PUNCT;
+		else if (c == '\'')
+			byteclass[c] = SKIP;
+		else
+			byteclass[c] = SEP;
+	}
+}
+
+/* SplitMix64's finaliser: spreads FNV's weak low bits over the word. */
+static inline uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t
+text_hash(const char *s, size_t n)
+{
+	uint64_t h = FNV_OFFSET;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
+	return mix(h);
+}
+
+void
+feats_init(struct feats *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void
+feats_release(struct feats *f)
+{
+	free(f->hash);
+	free(f->val);
+	feats_init(f);
+}
+
+static int
+feats_grow(struct feats *f)
+{
+	size_t cap = f->cap ? 2 * f->cap : 256;
+	uint64_t *h;
+	float *v;
+
+	if ((h = realloc(f->hash, cap * sizeof(*h))) == NULL)
+		return -1;
+	f->hash = h;
+	if ((v = realloc(f->val, cap * sizeof(*v))) == NULL)
+		return -1;
+	f->val = v;
+	f->cap = cap;
+	return 0;
+}
+
+/* Appends a feature; returns 1 when the item is full, -1 on ENOMEM. */
+static inline int
+feats_push(struct feats *f, uint64_t h, float v)
+{
+	if (f->n == TEXT_MAX_FEATURES)
+		return 1;
+	if (f->n == f->cap && feats_grow(f) == -1)
+		return -1;
+	f->hash[f->n] = h;
+	f->val[f->n++] = v;
+	return 0;
+}
+
+static int
+words(struct feats *f, const unsigned char *s, size_t n)
+{
+	uint64_t h = FNV_OFFSET, prev = 0;
+	int inword = 0, hasprev = 0, r = 0;
+	size_t i, k;
+	float v;
+
+	for (i = 0; i <= n && r == 0; i++) {
+		int cl = i < n ? byteclass[s[i]] : SEP;
+
+		if (cl == WORD) {
+			h = (h ^ lower[s[i]]) * FNV_PRIME;
+			inword = 1;
+			continue;
+		}
+		if (cl == SKIP && inword)
+			continue;
+		if (inword) {
+			if ((r = feats_push(f, mix(h), 1)) == 0 && hasprev)
+				r = feats_push(f, mix(prev * FNV_PRIME + h), 1);
+			prev = h;
+			hasprev = 1;
+			inword = 0;
+			h = FNV_OFFSET;
+		}
+		if (cl == PUNCT && r == 0) {
+			uint64_t p = (FNV_OFFSET ^ s[i]) * FNV_PRIME;
+
+			if ((r = feats_push(f, mix(p), 1)) == 0 && hasprev)
+				r = feats_push(f, mix(prev * FNV_PRIME + p), 1);
+			prev = p;
+			hasprev = 1;
+		}
+	}
+	if (r == -1)
+		return -1;
+	if (f->n > 0) {
+		v = 1.0f / sqrtf((float)f->n);
+		for (k = 0; k < f->n; k++)
+			f->val[k] = v;
+	}
+	return 0;
+}
+
+static int
+isspace_c(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+/* A "name:value" token: value when it is a plain finite number. */
+static int
+token(struct feats *f, const char *t, size_t n)
+{
+	char buf[64], *end;
+	const char *colon = NULL;
+	double v = 1;
+	size_t i, vlen;
+
+	for (i = n; i > 0; i--)
+		if (t[i - 1] == ':') {
+			colon = t + i - 1;
+			break;
+		}
+	if (colon != NULL && colon > t &&
+	    (vlen = (size_t)(t + n - colon - 1)) > 0 && vlen < sizeof(buf)) {
+		memcpy(buf, colon + 1, vlen);
+		buf[vlen] = '\0';
+		errno = 0;
+		v = strtod(buf, &end);
+		if (*end == '\0' && errno == 0 && isfinite(v))
+			n = (size_t)(colon - t);
+		else
+			v = 1;
+	}
+	if (v > VALUE_MAX)
+		v = VALUE_MAX;
+	if (v < -VALUE_MAX)
+		v = -VALUE_MAX;
+	return feats_push(f, text_hash(t, n), (float)v);
+}
+
+static int
+tokens(struct feats *f, const char *s, size_t n)
+{
+	size_t i = 0, start;
+	int r = 0;
+
+	while (i < n && r == 0) {
+		while (i < n && isspace_c((unsigned char)s[i]))
+			i++;
+		start = i;
+		while (i < n && !isspace_c((unsigned char)s[i]))
+			i++;
+		if (i > start)
+			r = token(f, s + start, i - start);
+	}
+	return r == -1 ? -1 : 0;
+}
+
+int
+text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
+{
+	int r;
+
+	tables_init();
+	f->n = 0;
+	if (mode == TEXT_FEATURES)
+		r = tokens(f, s, n);
+	else
+		r = words(f, (const unsigned char *)s, n);
+	if (r == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* The bias goes last and past the cap: every item has it. */
+	if (f->n == f->cap && feats_grow(f) == -1)
+		return -1;
+	f->hash[f->n] = BIAS_HASH;
+	f->val[f->n++] = 1;
+	return 0;
+}
+
+int
+text_field(const char *line, size_t n, int delim, unsigned field,
+    const char **out, size_t *outlen)
+{
+	const char *p = line, *end = line + n, *q;
+
+	if (field == 0) {
+		*out = line;
+		*outlen = n;
+		return 0;
+	}
+	while (--field > 0) {
+		if ((q = memchr(p, delim, (size_t)(end - p))) == NULL) {
+			*out = end;
+			*outlen = 0;
+			return -1;
+		}
+		p = q + 1;
+	}
+	q = memchr(p, delim, (size_t)(end - p));
+	*out = p;
+	*outlen = (size_t)((q ? q : end) - p);
+	return 0;
+}
+
+size_t
+text_chomp(const char *line, size_t n)
+{
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	return n;
+}

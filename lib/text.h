@@ -1,0 +1,55 @@
+/*
+ * text: from an input line to hashed features.
+ *
+ * An item is one line.  Its text (the whole line or one field of it) is
+ * turned into a list of features, each a 64-bit hash and a value, in one
+ * pass over the bytes and without allocating once the list has grown to
+ * the size of the longest item seen.  Levels reduce the hashes to their
+ * own table size, so the hash is fixed and documented: FNV-1a over the
+ * lower-cased token bytes, then the finaliser of SplitMix64.
+ */
+#ifndef CASCADE_TEXT_H
+#define CASCADE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum text_mode {
+	TEXT_WORDS,	/* prose: words and word pairs */
+	TEXT_FEATURES	/* white-space separated name[:value] tokens */
+};
+
+/* At most this many features are taken from one item (a bound on memory). */
+#define TEXT_MAX_FEATURES (1u << 20)
+
+struct feats {
+	uint64_t *hash;
+	float *val;
+	size_t n, cap;
+};
+
+void feats_init(struct feats *f);
+void feats_release(struct feats *f);
+
+/*
+ * Replaces the contents of f with the features of the n bytes at s.
+ * Returns 0, or -1 (errno ENOMEM) when the list cannot grow.
+ */
+int text_features(struct feats *f, enum text_mode mode, const char *s,
+    size_t n);
+
+/*
+ * Finds field `field` (1-based; 0 is the whole line) of the n bytes at
+ * line, fields separated by delim.  Sets *out and *outlen and returns 0,
+ * or returns -1 when the line has fewer fields (*out is then empty).
+ */
+int text_field(const char *line, size_t n, int delim, unsigned field,
+    const char **out, size_t *outlen);
+
+/* Strips a trailing "\n" or "\r\n"; returns the new length. */
+size_t text_chomp(const char *line, size_t n);
+
+/* The documented 64-bit hash of the n bytes at s. */
+uint64_t text_hash(const char *s, size_t n);
+
+#endif
