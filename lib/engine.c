@@ -21,6 +21,9 @@
 #define WARMUP		16	/* expert answers before a level may answer */
 #define EXPLORE		0.05	/* share of sure items still sent on */
 #define WARN_MAX	10	/* failed calls reported one by one */
+#define REPLAY		512	/* expert-labelled items kept to learn again */
+#define REPLAY_FEATS	4096	/* features kept of each */
+#define REPLAYS		8	/* kept items learned again per new answer */
 
 enum { NO_LABEL = -1, INVALID = -2 };
 
@@ -53,6 +56,9 @@ struct engine {
 	size_t nlevels;
 	struct feats f;
 	float prob[LABELS_MAX];
+	struct feats replay[REPLAY];
+	int replay_label[REPLAY];
+	size_t nreplay;
 	struct item *win;
 	uint64_t head, tail;
 	struct expert *x;
@@ -100,6 +106,7 @@ struct engine *
 engine_new(const struct engine_opts *o, const char **why)
 {
 	struct engine *e;
+	size_t i;
 
 	if ((e = calloc(1, sizeof(*e))) == NULL) {
 		*why = "out of memory";
@@ -108,6 +115,8 @@ engine_new(const struct engine_opts *o, const char **why)
 	e->o = *o;
 	labels_init(&e->labels);
 	feats_init(&e->f);
+	for (i = 0; i < REPLAY; i++)
+		feats_init(&e->replay[i]);
 	e->rng = o->seed;
 	e->bits_given = o->bits != 0;
 	e->kind[e->nlevels++] = level_kind("lr");
@@ -152,6 +161,8 @@ engine_free(struct engine *e)
 	}
 	free(e->win);
 	feats_release(&e->f);
+	for (i = 0; i < REPLAY; i++)
+		feats_release(&e->replay[i]);
 	labels_release(&e->labels);
 	free(e);
 }
@@ -249,6 +260,46 @@ submit(struct engine *e, struct item *it, const char **why)
 	return 0;
 }
 
+/*
+ * One pass over the expert's answers leaves a level far from what it could
+ * learn from them; learning a few kept answers again with each new one
+ * gets close to several passes at a fixed cost per answer.  The item in
+ * e->f is then kept, in place of a random one once the memory is full.
+ */
+static int
+remember(struct engine *e, int label)
+{
+	struct feats *m;
+	size_t i, k, n;
+
+	for (k = 0; k < REPLAYS && e->nreplay > 0; k++) {
+		i = (size_t)(uniform(e) * (double)e->nreplay);
+		for (n = 0; n < e->nlevels; n++)
+			e->level[n]->kind->learn(e->level[n], &e->replay[i],
+			    e->labels.n, (size_t)e->replay_label[i]);
+	}
+	i = e->nreplay < REPLAY ? e->nreplay++ :
+	    (size_t)(uniform(e) * REPLAY);
+	m = &e->replay[i];
+	n = e->f.n < REPLAY_FEATS ? e->f.n : REPLAY_FEATS;
+	if (m->cap < n) {
+		feats_release(m);
+		m->hash = malloc(n * sizeof(*m->hash));
+		m->val = malloc(n * sizeof(*m->val));
+		if (m->hash == NULL || m->val == NULL)
+			return -1;
+		m->cap = n;
+	}
+	memcpy(m->hash, e->f.hash, n * sizeof(*m->hash));
+	memcpy(m->val, e->f.val, n * sizeof(*m->val));
+	/* The bias is last: keep it when the item is cut. */
+	m->hash[n - 1] = e->f.hash[e->f.n - 1];
+	m->val[n - 1] = e->f.val[e->f.n - 1];
+	m->n = n;
+	e->replay_label[i] = label;
+	return 0;
+}
+
 /* Teaches every level and policy the expert's label for an item. */
 static int
 learn(struct engine *e, struct item *it, int label, const char **why)
@@ -265,6 +316,10 @@ learn(struct engine *e, struct item *it, int label, const char **why)
 			    it->pred[i] == label, it->weight);
 		l->kind->learn(l, &e->f, e->labels.n, (size_t)label);
 		l->updates++;
+	}
+	if (remember(e, label) == -1) {
+		*why = "out of memory";
+		return -1;
 	}
 	if (it->explored >= 0) {
 		e->st.explored++;
@@ -453,6 +508,7 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 	if (level >= 0 && e->x != NULL && uniform(e) < EXPLORE &&
 	    budget_left(e)) {
 		it->explored = level;
+		it->weight = 1 / EXPLORE;
 		level = -1;
 	}
 	if (level < 0 && budget_left(e)) {

@@ -15,7 +15,7 @@
 #include "labels.h"
 #include "level.h"
 
-#define ETA	0.5f	/* AdaGrad's base step */
+#define ETA	0.2f	/* AdaGrad's base step */
 
 struct slot {
 	float w, g;	/* weight, sum of squared gradients */
