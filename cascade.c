@@ -59,6 +59,8 @@ static const char usage_text[] =
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
 static int quiet, print_input;
+static int reader_gone;			/* EPIPE on stdout */
+static int progress;			/* stderr is a terminal */
 
 static void
 onsignal(int sig)
@@ -121,7 +123,11 @@ onemit(void *arg, const struct engine_result *r)
 		fwrite(r->line, 1, r->len, stdout);
 	}
 	putchar('\n');
-	return fflush(stdout) == EOF ? -1 : 0;
+	if (fflush(stdout) == EOF) {
+		reader_gone = errno == EPIPE;
+		return -1;
+	}
+	return 0;
 }
 
 static double
@@ -164,6 +170,21 @@ summary(const struct engine_stats *s, double secs)
 	    secs > 0 ? (double)s->items / secs : 0);
 }
 
+/* Shows how far the run is, a few times a second, on a terminal. */
+static void
+show_progress(const struct engine_stats *s, int last)
+{
+	static double shown;
+	double t = seconds();
+
+	if (!last && t - shown < 0.25)
+		return;
+	shown = t;
+	fprintf(stderr, "\rcascade: %llu items, %.1f%% to the expert%s",
+	    (unsigned long long)s->items, share(s->calls, s->items),
+	    last ? "\n" : "");
+}
+
 /* Feeds every line of fp to the engine; 0, or -1 with *why. */
 static int
 run(struct engine *e, FILE *fp, const char *state, double *saved,
@@ -180,6 +201,8 @@ run(struct engine *e, FILE *fp, const char *state, double *saved,
 		if (n > 0 && line[n - 1] == '\r')
 			n--;
 		r = engine_push(e, line, (size_t)n, why);
+		if (progress)
+			show_progress(engine_stats(e), 0);
 		if (r == 0 && state != NULL && seconds() - *saved > SAVE_EVERY) {
 			r = engine_save(e, state, why);
 			*saved = seconds();
@@ -338,6 +361,7 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	progress = !quiet && isatty(STDERR_FILENO);
 	saved = seconds();
 	for (i = 0; r != -1 && !stop && i < (argc ? argc : 1); i++) {
 		const char *name = argc ? argv[i] : "-";
@@ -359,7 +383,9 @@ main(int argc, char *argv[])
 	}
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
-	if (r == -1 && !stop && errno != EPIPE) {
+	if (progress)
+		show_progress(engine_stats(e), 1);
+	if (r == -1 && !stop && !reader_gone) {
 		warnx("%s", why);
 		status = 1;
 	}
@@ -374,7 +400,7 @@ main(int argc, char *argv[])
 	engine_free(e);
 	if (stop)
 		return 128 + stop;
-	if (fclose(stdout) == EOF && errno != EPIPE && status == 0) {
+	if (fclose(stdout) == EOF && !reader_gone && status == 0) {
 		warn("cannot write output");
 		status = 1;
 	}
