@@ -25,7 +25,8 @@
 
 enum {
 	OPT_TARGET = CHAR_MAX + 1, OPT_BUDGET, OPT_SEED, OPT_TIMEOUT,
-	OPT_RETRIES, OPT_INPUT, OPT_EXPERT_INPUT, OPT_HASH_BITS, OPT_VERSION
+	OPT_RETRIES, OPT_INPUT, OPT_EXPERT_INPUT, OPT_HASH_BITS, OPT_VERSION,
+	OPT_BATCH, OPT_EXPERT_MODE, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -48,13 +49,17 @@ static const struct option longopts[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
 	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-j jobs] [-l labels]\n"
 "               [-s state] [--target P] [--budget N|X%] [--seed N]\n"
-"               [--timeout sec] [--retries N] [--input text|features]\n"
+"               [--timeout sec] [--retries N] [--batch N]\n"
+"               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
 "               [--expert-input text|line] [--hash-bits N] [file ...]\n";
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
@@ -146,8 +151,9 @@ share(uint64_t part, uint64_t whole)
 }
 
 static void
-summary(const struct engine_stats *s, double secs)
+summary(const struct engine *e, double secs)
 {
+	const struct engine_stats *s = engine_stats(e);
 	double explored = s->explored ?
 	    (double)s->explored_agreed / (double)s->explored : 0;
 
@@ -156,12 +162,15 @@ summary(const struct engine_stats *s, double secs)
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
 	    share(s->expert, s->items), (unsigned long long)s->fallback);
-	fprintf(stderr, "cascade: expert: %llu calls, %llu invalid answers, "
-	    "%llu failed, %llu timeouts, %llu retries, %.3f s mean\n",
-	    (unsigned long long)s->calls, (unsigned long long)s->invalid,
-	    (unsigned long long)s->failed, (unsigned long long)s->timeouts,
-	    (unsigned long long)s->retries,
-	    s->calls ? s->expert_secs / (double)s->calls : 0);
+	fprintf(stderr, "cascade: expert: %llu items in %llu calls, "
+	    "%llu invalid answers, %llu failed, %llu timeouts, %llu retries\n",
+	    (unsigned long long)s->asked, (unsigned long long)s->calls,
+	    (unsigned long long)s->invalid, (unsigned long long)s->failed,
+	    (unsigned long long)s->timeouts, (unsigned long long)s->retries);
+	fprintf(stderr, "cascade: expert latency: %.3f s mean, %.3f s p95; "
+	    "%.1f calls in flight on average\n",
+	    s->calls ? s->expert_secs / (double)s->calls : 0,
+	    engine_latency(e, 0.95), secs > 0 ? s->expert_secs / secs : 0);
 	fprintf(stderr, "cascade: estimated agreement of cheap answers with "
 	    "the expert: %.3f; measured on %llu explored items: %.3f\n",
 	    s->cheap ? s->cheap_agree / (double)s->cheap : 0,
@@ -233,6 +242,7 @@ main(int argc, char *argv[])
 	o.delim = '\t';
 	o.window = 1024;
 	o.expert.jobs = 1;
+	o.expert.batch = 1;
 	o.expert.timeout = 60;
 	o.expert.stop = &stop;
 	o.emit = onemit;
@@ -314,6 +324,22 @@ main(int argc, char *argv[])
 				badvalue("--expert-input", optarg,
 				    "must be text or line");
 			break;
+		case OPT_BATCH:
+			o.expert.batch = (int)number("--batch", optarg, 1,
+			    EXPERT_BATCH_MAX, 1);
+			break;
+		case OPT_EXPERT_MODE:
+			if (strcmp(optarg, "each") == 0)
+				o.expert.persistent = 0;
+			else if (strcmp(optarg, "pipe") == 0)
+				o.expert.persistent = 1;
+			else
+				badvalue("--expert-mode", optarg,
+				    "must be each or pipe");
+			break;
+		case OPT_WINDOW:
+			o.window = (size_t)number("--window", optarg, 1, 1e7, 1);
+			break;
 		case OPT_HASH_BITS:
 			o.bits = (unsigned)number("--hash-bits", optarg,
 			    LEVEL_BITS_MIN, LEVEL_BITS_MAX, 1);
@@ -394,7 +420,7 @@ main(int argc, char *argv[])
 		status = 1;
 	}
 	if (verbose)
-		summary(engine_stats(e), seconds() - start);
+		summary(e, seconds() - start);
 	if (status == 0 && engine_stats(e)->failed > 0)
 		status = 3;
 	engine_free(e);

@@ -8,6 +8,7 @@
  * policies with what they knew when they decided.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ struct engine {
 	struct item *win;
 	uint64_t head, tail;
 	struct expert *x;
+	int gathered;		/* items waiting for a call to start */
 	uint64_t rng;
 	struct engine_stats st;
 	int bits_given;		/* --hash-bits: the checkpoint must match */
@@ -178,10 +180,10 @@ budget_left(const struct engine *e)
 {
 	if (e->x == NULL)
 		return 0;
-	if (e->o.budget >= 0 && e->st.calls >= (uint64_t)e->o.budget)
+	if (e->o.budget >= 0 && e->st.asked >= (uint64_t)e->o.budget)
 		return 0;
 	if (e->o.budget_share >= 0 &&
-	    (double)(e->st.calls + 1) > e->o.budget_share * (double)e->st.items)
+	    (double)(e->st.asked + 1) > e->o.budget_share * (double)e->st.items)
 		return 0;
 	return 1;
 }
@@ -242,21 +244,43 @@ answer_cheap(struct engine *e, struct item *it, int level)
 
 static int wait_one(struct engine *, const char **);
 
+/*
+ * Starts the call gathered so far.  With one job it also waits for the
+ * answers, so that every decision sees every earlier answer.
+ */
+static int
+send(struct engine *e, const char **why)
+{
+	while (expert_busy(e->x) == e->o.expert.jobs)
+		if (wait_one(e, why) == -1)
+			return -1;
+	if (expert_send(e->x) == -1) {
+		*why = "cannot start the expert";
+		return -1;
+	}
+	e->gathered = 0;
+	e->st.calls++;
+	while (e->o.expert.jobs == 1 && expert_busy(e->x) > 0)
+		if (wait_one(e, why) == -1)
+			return -1;
+	return 0;
+}
+
+/* Sends an item to the expert, in a batch once it is full. */
 static int
 submit(struct engine *e, struct item *it, const char **why)
 {
 	const char *s = e->o.expert_line ? it->line : it->text;
 	size_t n = e->o.expert_line ? it->len : it->tlen;
 
-	while (expert_busy(e->x) == e->o.expert.jobs)
-		if (wait_one(e, why) == -1)
-			return -1;
-	if (expert_submit(e->x, it->lineno, s, n) == -1) {
-		*why = "cannot start the expert";
+	if (expert_add(e->x, it->lineno, s, n) == -1) {
+		*why = "out of memory";
 		return -1;
 	}
 	it->pending = 1;
-	e->st.calls++;
+	e->st.asked++;
+	if (++e->gathered == e->o.expert.batch)
+		return send(e, why);
 	return 0;
 }
 
@@ -348,8 +372,10 @@ static const char *
 failure(const struct expert_done *d, char *buf, size_t size)
 {
 	switch (d->status) {
-	case EXPERT_NOANSWER:
+	case EXPERT_OK:
 		return "no answer";
+	case EXPERT_COUNT:
+		return "wrong number of answer lines for the batch";
 	case EXPERT_TIMEOUT:
 		return "timed out";
 	case EXPERT_SIGNAL:
@@ -366,38 +392,34 @@ failure(const struct expert_done *d, char *buf, size_t size)
 	}
 }
 
-/* Takes an expert call's outcome into its item. */
-static int
-complete(struct engine *e, const struct expert_done *d, const char **why)
+/* Answers an item by the cheap levels' best guess: the expert failed. */
+static void
+fall_back(struct engine *e, struct item *it, const char *reason)
 {
-	struct item *it = &e->win[(d->tag - 1) % e->o.window];
-	char buf[64];
+	e->st.failed++;
+	e->st.fallback++;
+	it->source = "fallback";
+	it->label = it->best;
+	it->conf = it->bestconf;
+	if (e->st.failed <= WARN_MAX) {
+		snprintf(e->msg, sizeof(e->msg), "expert failed on line %llu: "
+		    "%s%s", (unsigned long long)it->lineno, reason,
+		    e->st.failed == WARN_MAX ? " (no more such warnings)" : "");
+		warn(e);
+	}
+}
+
+/* Takes an expert answer into its item. */
+static int
+take(struct engine *e, struct item *it, const char *answer, size_t len,
+    const char **why)
+{
 	int label;
 
-	it->pending = 0;
-	e->st.retries += (uint64_t)d->retries;
-	e->st.expert_secs += d->secs;
-	if (d->status != EXPERT_OK) {
-		e->st.failed++;
-		e->st.timeouts += d->status == EXPERT_TIMEOUT;
-		e->st.fallback++;
-		it->source = "fallback";
-		it->label = it->best;
-		it->conf = it->bestconf;
-		if (e->st.failed <= WARN_MAX) {
-			snprintf(e->msg, sizeof(e->msg),
-			    "expert failed on line %llu: %s%s",
-			    (unsigned long long)it->lineno,
-			    failure(d, buf, sizeof(buf)),
-			    e->st.failed == WARN_MAX ? " (no more such warnings)" : "");
-			warn(e);
-		}
-		return 0;
-	}
 	e->st.expert++;
 	it->source = "expert";
 	it->conf = 1;
-	if ((label = labels_map(&e->labels, d->answer, d->len)) >= 0) {
+	if ((label = labels_map(&e->labels, answer, len)) >= 0) {
 		it->label = label;
 		return learn(e, it, label, why);
 	}
@@ -408,23 +430,69 @@ complete(struct engine *e, const struct expert_done *d, const char **why)
 	}
 	e->st.invalid++;
 	it->label = INVALID;
-	if (set_answer(it, d->answer, d->len) == -1) {
+	if (set_answer(it, answer, len) == -1) {
 		*why = "out of memory";
 		return -1;
 	}
 	return 0;
 }
 
+/* Takes an expert call's outcome into its items. */
+static int
+complete(struct engine *e, const struct expert_done *d, const char **why)
+{
+	char buf[64];
+	const char *reason = failure(d, buf, sizeof(buf));
+	size_t i, k;
+
+	e->st.retries += (uint64_t)d->retries;
+	e->st.timeouts += d->status == EXPERT_TIMEOUT;
+	e->st.expert_secs += d->secs;
+	for (k = 0; k < LATENCY_BUCKETS - 1 &&
+	    d->secs > LATENCY_MIN * pow(LATENCY_STEP, (double)k); k++)
+		;
+	e->st.latency[k]++;
+	for (i = 0; i < d->n; i++) {
+		struct item *it = &e->win[(d->tag[i] - 1) % e->o.window];
+
+		it->pending = 0;
+		if (d->status != EXPERT_OK)
+			fall_back(e, it, reason);
+		else if (d->len[i] == 0)
+			fall_back(e, it, "no answer");
+		else if (take(e, it, d->answer[i], d->len[i], why) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Waits for an expert call to end, sending what is gathered if need be. */
 static int
 wait_one(struct engine *e, const char **why)
 {
 	struct expert_done d;
 
+	if (expert_busy(e->x) == 0 && e->gathered > 0)
+		return send(e, why);
 	if (expert_wait(e->x, &d) == -1) {
 		*why = errno == EINTR ? "interrupted" : "cannot wait for the expert";
 		return -1;
 	}
 	return complete(e, &d, why);
+}
+
+double
+engine_latency(const struct engine *e, double q)
+{
+	uint64_t n = 0, seen = 0;
+	size_t k;
+
+	for (k = 0; k < LATENCY_BUCKETS; k++)
+		n += e->st.latency[k];
+	for (k = 0; k < LATENCY_BUCKETS; k++)
+		if ((seen += e->st.latency[k]) >= q * (double)n && n > 0)
+			return LATENCY_MIN * pow(LATENCY_STEP, (double)k);
+	return 0;
 }
 
 /* Emits the finished lines at the head of the window. */
@@ -514,10 +582,6 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 	if (level < 0 && budget_left(e)) {
 		if (submit(e, it, why) == -1)
 			return -1;
-		if (e->o.expert.jobs == 1)
-			while (it->pending)
-				if (wait_one(e, why) == -1)
-					return -1;
 	} else if (level >= 0) {
 		answer_cheap(e, it, level);
 	} else {
@@ -532,7 +596,7 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 int
 engine_finish(struct engine *e, const char **why)
 {
-	while (e->x != NULL && expert_busy(e->x) > 0)
+	while (e->x != NULL && (expert_busy(e->x) > 0 || e->gathered > 0))
 		if (wait_one(e, why) == -1)
 			return -1;
 	return flush(e, why);

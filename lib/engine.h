@@ -52,6 +52,10 @@ struct engine_opts {
 
 #define ENGINE_BITS_DEFAULT	20
 
+#define LATENCY_BUCKETS	200	/* expert call durations, in buckets */
+#define LATENCY_MIN	1e-4	/* of the first, in seconds, */
+#define LATENCY_STEP	1.1	/* each 10% above the last */
+
 struct engine_stats {
 	uint64_t items;
 	uint64_t cheap;			/* answered by a level */
@@ -59,11 +63,13 @@ struct engine_stats {
 	uint64_t expert;		/* answered by the expert */
 	uint64_t fallback;
 	uint64_t invalid;		/* expert answers that map to no label */
+	uint64_t asked;			/* items sent to the expert */
 	uint64_t calls, retries, failed, timeouts;
 	uint64_t explored, explored_agreed;
 	uint64_t missing;		/* lines without the field */
 	double cheap_agree;		/* sum of the cheap answers' estimates */
 	double expert_secs;		/* summed duration of expert calls */
+	uint64_t latency[LATENCY_BUCKETS];
 };
 
 struct engine;
@@ -99,5 +105,8 @@ int engine_push(struct engine *e, const char *line, size_t n,
 int engine_finish(struct engine *e, const char **why);
 
 const struct engine_stats *engine_stats(const struct engine *e);
+
+/* Returns the q-quantile of the expert calls' durations, in seconds. */
+double engine_latency(const struct engine *e, double q);
 
 #endif

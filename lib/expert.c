@@ -1,10 +1,13 @@
 /*
  * expert: the expert's processes (see expert.h).
  *
- * A slot is one call: free, running (a child and its two pipes), or
- * waiting to be tried again.  A child that exits without closing its
- * stdout (a background process of its holds the pipe) is seen by polling
- * waitpid() every few milliseconds, since poll() cannot wait for a child.
+ * A slot runs one call at a time: free, running, or paused before a retry.
+ * The items of the next call are gathered in the pool, then handed to a
+ * free slot by swapping buffers, so that nothing is copied twice and no
+ * buffer is allocated once the stream has settled.  A child that exits
+ * without closing its stdout (a background process of its holds the pipe)
+ * is seen by polling waitpid() every few milliseconds, since poll() cannot
+ * wait for a child.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,20 +23,28 @@
 
 #define GRACE		1.0	/* seconds between TERM and KILL */
 #define BACKOFF		0.1	/* first pause before a retry, seconds */
-#define TICK_MS		50	/* how often a silent child's exit is checked */
+#define TICK		0.05	/* how often a silent child's exit is checked */
 
 enum { FREE, RUNNING, PAUSED };
 
+struct call {
+	uint64_t *tag;
+	size_t n, cap;
+	char *in;		/* the items, each newline-terminated */
+	size_t inlen, incap;
+};
+
 struct slot {
 	int state;
-	uint64_t tag;
-	char *in;		/* the item, newline-terminated */
-	size_t inlen, incap, inoff;
-	char *out;		/* the first EXPERT_ANSWER_MAX bytes of output */
-	size_t outlen;
-	pid_t pid;
+	struct call c;
+	size_t inoff;
+	char *out;		/* what the child wrote, up to a limit */
+	size_t outlen, outcap, lines;
+	char **answer;
+	size_t *len, ncap;
+	pid_t pid;		/* -1: no process */
 	int fdin, fdout;	/* -1 once closed */
-	int exited, wstatus, killed;
+	int exited, wstatus, killed, err;
 	int tries;
 	double first, start, wake;	/* wake: kill or retry time */
 };
@@ -42,6 +53,7 @@ struct expert {
 	struct expert_opts o;
 	struct slot *slot;
 	int busy;
+	struct call gather;
 	struct pollfd *pfd;
 	struct slot **pslot;
 };
@@ -61,7 +73,8 @@ expert_new(const struct expert_opts *o)
 	struct expert *x;
 	int i;
 
-	if (o->jobs < 1 || o->jobs > EXPERT_JOBS_MAX || o->retries < 0) {
+	if (o->jobs < 1 || o->jobs > EXPERT_JOBS_MAX || o->batch < 1 ||
+	    o->batch > EXPERT_BATCH_MAX || o->retries < 0 || o->timeout < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -76,11 +89,8 @@ expert_new(const struct expert_opts *o)
 		return NULL;
 	}
 	for (i = 0; i < o->jobs; i++) {
+		x->slot[i].pid = -1;
 		x->slot[i].fdin = x->slot[i].fdout = -1;
-		if ((x->slot[i].out = malloc(EXPERT_ANSWER_MAX + 1)) == NULL) {
-			expert_free(x);
-			return NULL;
-		}
 	}
 	return x;
 }
@@ -94,19 +104,28 @@ closefd(int *fd)
 	}
 }
 
-/* Ends a running child for good: pipes closed, group killed, reaped. */
+/* Ends a slot's process for good: pipes closed, group killed, reaped. */
 static void
 finish(struct slot *s)
 {
 	closefd(&s->fdin);
 	closefd(&s->fdout);
+	if (s->pid == -1)
+		return;
 	/* The group outlives its leader while a background child lives. */
 	kill(-s->pid, SIGKILL);
-	if (!s->exited) {
+	if (!s->exited)
 		while (waitpid(s->pid, &s->wstatus, 0) == -1 && errno == EINTR)
 			;
-		s->exited = 1;
-	}
+	s->exited = 1;
+	s->pid = -1;
+}
+
+static void
+call_release(struct call *c)
+{
+	free(c->tag);
+	free(c->in);
 }
 
 void
@@ -117,11 +136,15 @@ expert_free(struct expert *x)
 	if (x == NULL)
 		return;
 	for (i = 0; x->slot != NULL && i < x->o.jobs; i++) {
-		if (x->slot[i].state == RUNNING)
-			finish(&x->slot[i]);
-		free(x->slot[i].in);
-		free(x->slot[i].out);
+		struct slot *s = &x->slot[i];
+
+		finish(s);
+		call_release(&s->c);
+		free(s->out);
+		free(s->answer);
+		free(s->len);
 	}
+	call_release(&x->gather);
 	free(x->slot);
 	free(x->pfd);
 	free(x->pslot);
@@ -132,6 +155,42 @@ int
 expert_busy(const struct expert *x)
 {
 	return x->busy;
+}
+
+int
+expert_add(struct expert *x, uint64_t tag, const char *s, size_t n)
+{
+	struct call *c = &x->gather;
+
+	if (c->n == (size_t)x->o.batch) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 4;
+		uint64_t *t = realloc(c->tag, cap * sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		c->tag = t;
+		c->cap = cap;
+	}
+	if (n + 1 > c->incap - c->inlen) {
+		size_t cap = c->incap ? c->incap : 256;
+		char *p;
+
+		while (n + 1 > cap - c->inlen)
+			cap *= 2;
+		if ((p = realloc(c->in, cap)) == NULL)
+			return -1;
+		c->in = p;
+		c->incap = cap;
+	}
+	memcpy(c->in + c->inlen, s, n);
+	c->in[c->inlen + n] = '\n';
+	c->inlen += n + 1;
+	c->tag[c->n++] = tag;
+	return (int)c->n;
 }
 
 static int
@@ -148,7 +207,7 @@ cloexec_pipe(int fd[2])
 	return 0;
 }
 
-/* Starts the child of slot s; returns 0 or -1 and errno. */
+/* Starts the process of slot s; returns 0, or -1 and errno. */
 static int
 spawn(struct expert *x, struct slot *s)
 {
@@ -190,119 +249,11 @@ spawn(struct expert *x, struct slot *s)
 	s->pid = pid;
 	s->fdin = pin[1];
 	s->fdout = pout[0];
-	s->inoff = 0;
-	s->outlen = 0;
-	s->exited = s->killed = 0;
-	s->start = now();
-	s->wake = x->o.timeout > 0 ? s->start + x->o.timeout : 0;
-	s->state = RUNNING;
+	s->exited = 0;
 	return 0;
 }
 
-int
-expert_submit(struct expert *x, uint64_t tag, const char *str, size_t n)
-{
-	struct slot *s = NULL;
-	int i;
-
-	for (i = 0; i < x->o.jobs && s == NULL; i++)
-		if (x->slot[i].state == FREE)
-			s = &x->slot[i];
-	if (s == NULL) {
-		errno = EBUSY;
-		return -1;
-	}
-	if (n + 1 > s->incap) {
-		char *p = realloc(s->in, n + 1);
-
-		if (p == NULL)
-			return -1;
-		s->in = p;
-		s->incap = n + 1;
-	}
-	memcpy(s->in, str, n);
-	s->in[n] = '\n';
-	s->inlen = n + 1;
-	s->tag = tag;
-	s->tries = 0;
-	s->first = now();
-	x->busy++;
-	if (spawn(x, s) == -1) {
-		/* Reported by expert_wait() like any failed call. */
-		s->state = PAUSED;
-		s->wake = s->first;
-		s->tries = x->o.retries;
-		s->wstatus = errno;
-		s->pid = -1;
-	}
-	return 0;
-}
-
-char *
-expert_answer(char *s, size_t n, size_t *len)
-{
-	size_t i, start = 0, end;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			if (s[i] != '\n')
-				s[i] = ' ';
-	for (;;) {
-		while (start < n && s[start] == ' ')
-			start++;
-		if (start < n && s[start] == '\n') {
-			start++;
-			continue;
-		}
-		break;
-	}
-	for (end = start; end < n && s[end] != '\n'; end++)
-		;
-	while (end > start && s[end - 1] == ' ')
-		end--;
-	*len = end - start;
-	return s + start;
-}
-
-/* Describes the call of s in *d; returns 1 if it is to be tried again. */
-static int
-outcome(struct expert *x, struct slot *s, struct expert_done *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->tag = s->tag;
-	if (s->pid == -1) {
-		d->status = EXPERT_ERROR;
-		d->code = s->wstatus;
-	} else if (s->killed) {
-		d->status = EXPERT_TIMEOUT;
-	} else if (WIFSIGNALED(s->wstatus)) {
-		d->status = EXPERT_SIGNAL;
-		d->code = WTERMSIG(s->wstatus);
-	} else if (WEXITSTATUS(s->wstatus) != 0) {
-		d->status = EXPERT_EXIT;
-		d->code = WEXITSTATUS(s->wstatus);
-	} else {
-		s->out[s->outlen] = '\0';
-		d->answer = expert_answer(s->out, s->outlen, &d->len);
-		d->answer[d->len] = '\0';
-		d->status = d->len > 0 ? EXPERT_OK : EXPERT_NOANSWER;
-	}
-	/* 126 and 127: the command cannot run; trying again is no use. */
-	if (d->status != EXPERT_OK && s->tries < x->o.retries &&
-	    !(d->status == EXPERT_EXIT && d->code >= 126 && d->code <= 127)) {
-		s->tries++;
-		s->state = PAUSED;
-		s->wake = now() + BACKOFF * (double)(1 << (s->tries - 1));
-		return 1;
-	}
-	d->secs = now() - s->first;
-	d->retries = s->tries;
-	s->state = FREE;
-	x->busy--;
-	return 0;
-}
-
-/* Reads what the child wrote; keeps the first EXPERT_ANSWER_MAX bytes. */
+/* Reads what the child wrote; keeps up to outcap bytes, drops the rest. */
 static void
 drain(struct slot *s)
 {
@@ -310,30 +261,221 @@ drain(struct slot *s)
 	ssize_t r;
 
 	for (;;) {
-		if (s->outlen < EXPERT_ANSWER_MAX)
+		if (s->outlen < s->outcap)
 			r = read(s->fdout, s->out + s->outlen,
-			    EXPERT_ANSWER_MAX - s->outlen);
+			    s->outcap - s->outlen);
 		else
 			r = read(s->fdout, sink, sizeof(sink));
 		if (r > 0) {
-			if (s->outlen < EXPERT_ANSWER_MAX)
+			if (s->outlen < s->outcap) {
+				const char *p = s->out + s->outlen;
+				ssize_t i;
+
+				for (i = 0; i < r; i++)
+					s->lines += p[i] == '\n';
 				s->outlen += (size_t)r;
+			}
 			continue;
 		}
-		if (r == 0 || (errno != EINTR))
-			break;
+		if (r < 0 && errno == EINTR)
+			continue;
+		break;
 	}
 	if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 		closefd(&s->fdout);
 }
 
+/* Starts (or, persistent, resumes) a try of slot s's call. */
+static int
+try(struct expert *x, struct slot *s)
+{
+	if (x->o.persistent && s->pid != -1) {
+		/* A live process that wrote out of turn cannot be trusted. */
+		s->outlen = s->lines = 0;
+		if (!s->exited &&
+		    waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid)
+			s->exited = 1;
+		if (s->fdout >= 0)
+			drain(s);
+		if (s->exited || s->outlen > 0 || s->fdin < 0 || s->fdout < 0)
+			finish(s);
+	}
+	if (s->pid == -1 && spawn(x, s) == -1)
+		return -1;
+	s->inoff = 0;
+	s->outlen = s->lines = 0;
+	s->killed = 0;
+	s->start = now();
+	s->wake = x->o.timeout > 0 ? s->start + x->o.timeout : 0;
+	s->state = RUNNING;
+	return 0;
+}
+
+int
+expert_send(struct expert *x)
+{
+	struct slot *s = NULL;
+	struct call c;
+	size_t need;
+	int i;
+
+	for (i = 0; i < x->o.jobs && s == NULL; i++)
+		if (x->slot[i].state == FREE)
+			s = &x->slot[i];
+	if (s == NULL || x->gather.n == 0) {
+		errno = s == NULL ? EBUSY : EINVAL;
+		return -1;
+	}
+	need = x->gather.n * EXPERT_ANSWER_MAX;
+	if (need > s->outcap) {
+		char *p = realloc(s->out, need + 1);
+
+		if (p == NULL)
+			return -1;
+		s->out = p;
+		s->outcap = need;
+	}
+	if (x->gather.n > s->ncap) {
+		char **a = realloc(s->answer, x->gather.n * sizeof(*a));
+		size_t *l;
+
+		if (a == NULL)
+			return -1;
+		s->answer = a;
+		if ((l = realloc(s->len, x->gather.n * sizeof(*l))) == NULL)
+			return -1;
+		s->len = l;
+		s->ncap = x->gather.n;
+	}
+	c = s->c;
+	s->c = x->gather;
+	x->gather = c;
+	x->gather.n = x->gather.inlen = 0;
+	s->tries = 0;
+	s->first = now();
+	x->busy++;
+	if (try(x, s) == -1) {
+		/* Reported by expert_wait() like any failed call. */
+		s->err = errno;
+		s->state = PAUSED;
+		s->wake = s->first;
+	}
+	return 0;
+}
+
+char *
+expert_clean(char *s, size_t n, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = ' ';
+	while (n > 0 && s[0] == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	*len = n;
+	return s;
+}
+
+char *
+expert_answer(char *s, size_t n, size_t *len)
+{
+	char *end = s + n, *nl;
+
+	for (;;) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		s = expert_clean(s, (size_t)((nl ? nl : end) - s), len);
+		if (*len > 0 || nl == NULL)
+			return s;
+		s = nl + 1;
+	}
+}
+
+/* Splits the output of a call of several items (or of a persistent one). */
+static enum expert_status
+split(struct slot *s)
+{
+	char *p = s->out, *end = s->out + s->outlen, *nl;
+	size_t i, n = s->c.n;
+
+	/* A last line without its newline still counts. */
+	if (s->lines + (s->outlen > 0 && end[-1] != '\n') != n)
+		return EXPERT_COUNT;
+	for (i = 0; i < n; i++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		s->answer[i] = expert_clean(p, (size_t)(nl - p), &s->len[i]);
+		s->answer[i][s->len[i]] = '\0';
+		p = nl + 1;
+	}
+	return EXPERT_OK;
+}
+
+/* Describes the try of s; returns 1 if it is to be tried again. */
+static int
+outcome(struct expert *x, struct slot *s, struct expert_done *d)
+{
+	int retries = x->o.retries + (x->o.persistent != 0);
+
+	memset(d, 0, sizeof(*d));
+	if (s->err) {
+		d->status = EXPERT_ERROR;
+		d->code = s->err;
+	} else if (s->killed) {
+		d->status = EXPERT_TIMEOUT;
+	} else if (!x->o.persistent && WIFSIGNALED(s->wstatus)) {
+		d->status = EXPERT_SIGNAL;
+		d->code = WTERMSIG(s->wstatus);
+	} else if (!x->o.persistent && WEXITSTATUS(s->wstatus) != 0) {
+		d->status = EXPERT_EXIT;
+		d->code = WEXITSTATUS(s->wstatus);
+	} else if (x->o.persistent && s->lines < s->c.n) {
+		/* It died before answering everything. */
+		d->status = s->exited && WIFSIGNALED(s->wstatus) ?
+		    EXPERT_SIGNAL : EXPERT_EXIT;
+		d->code = !s->exited ? 0 : WIFSIGNALED(s->wstatus) ?
+		    WTERMSIG(s->wstatus) : WEXITSTATUS(s->wstatus);
+	} else if (s->c.n == 1 && !x->o.persistent) {
+		s->out[s->outlen] = '\0';
+		s->answer[0] = expert_answer(s->out, s->outlen, &s->len[0]);
+		s->answer[0][s->len[0]] = '\0';
+		d->status = EXPERT_OK;
+	} else
+		d->status = split(s);
+	if (d->status != EXPERT_OK)
+		finish(s);
+	/* 126 and 127: the command cannot run; trying again is no use. */
+	if (d->status != EXPERT_OK && s->tries < retries && !s->err &&
+	    !(d->status == EXPERT_EXIT && d->code >= 126 && d->code <= 127)) {
+		s->tries++;
+		s->state = PAUSED;
+		s->wake = now() + BACKOFF * (double)(1 << (s->tries - 1));
+		return 1;
+	}
+	d->n = s->c.n;
+	d->tag = s->c.tag;
+	d->answer = s->answer;
+	d->len = s->len;
+	d->secs = now() - s->first;
+	d->retries = s->tries;
+	s->err = 0;
+	s->state = FREE;
+	x->busy--;
+	return 0;
+}
+
 static void
-feed(struct slot *s)
+feed(struct slot *s, int persistent)
 {
 	ssize_t w;
 
-	while (s->inoff < s->inlen) {
-		w = write(s->fdin, s->in + s->inoff, s->inlen - s->inoff);
+	while (s->inoff < s->c.inlen) {
+		w = write(s->fdin, s->c.in + s->inoff, s->c.inlen - s->inoff);
 		if (w > 0) {
 			s->inoff += (size_t)w;
 			continue;
@@ -344,7 +486,9 @@ feed(struct slot *s)
 			return;
 		break;	/* EPIPE: it stopped reading, and may still answer */
 	}
-	closefd(&s->fdin);
+	/* End of input tells a one-off call to answer; a persistent one waits. */
+	if (!persistent || s->inoff < s->c.inlen)
+		closefd(&s->fdin);
 }
 
 /* Checks timers and exits; returns 1 and fills *d when a call ended. */
@@ -354,20 +498,21 @@ check(struct expert *x, struct slot *s, double t, struct expert_done *d)
 	if (s->state == PAUSED) {
 		if (t < s->wake)
 			return 0;
-		if (s->pid == -1 || spawn(x, s) == -1) {
-			s->pid = -1;
-			s->wstatus = errno;
-			s->tries = x->o.retries;
-			return outcome(x, s, d) == 0;
-		}
-		return 0;
+		if (s->err == 0 && try(x, s) == 0)
+			return 0;
+		if (s->err == 0)
+			s->err = errno;
+		return outcome(x, s, d) == 0;
 	}
 	if (!s->exited && waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid)
 		s->exited = 1;
-	if (s->exited) {
+	if (x->o.persistent && s->lines >= s->c.n)
+		return outcome(x, s, d) == 0;
+	if (s->exited || (x->o.persistent && s->fdout < 0)) {
 		if (s->fdout >= 0)
 			drain(s);
-		finish(s);
+		if (!x->o.persistent)
+			finish(s);
 		return outcome(x, s, d) == 0;
 	}
 	if (s->wake > 0 && t >= s->wake) {
@@ -394,7 +539,7 @@ expert_wait(struct expert *x, struct expert_done *d)
 			return -1;
 		}
 		t = now();
-		next = t + TICK_MS / 1000.0;
+		next = t + TICK;
 		n = 0;
 		for (i = 0; i < x->o.jobs; i++) {
 			struct slot *s = &x->slot[i];
@@ -403,16 +548,16 @@ expert_wait(struct expert *x, struct expert_done *d)
 				continue;
 			if (check(x, s, t, d))
 				return 0;
-			if (s->state == PAUSED || s->wake > 0) {
-				if (s->wake < next)
-					next = s->wake;
-			}
+			if (s->state == FREE)
+				continue;
+			if (s->wake > 0 && s->wake < next)
+				next = s->wake;
 			if (s->state != RUNNING)
 				continue;
 			/* Its stdout is closed: it is about to exit. */
 			if (s->fdout < 0 && t + 0.001 < next)
 				next = t + 0.001;
-			if (s->fdin >= 0) {
+			if (s->fdin >= 0 && s->inoff < s->c.inlen) {
 				x->pfd[n] = (struct pollfd){ s->fdin, POLLOUT, 0 };
 				x->pslot[n++] = s;
 			}
@@ -422,9 +567,7 @@ expert_wait(struct expert *x, struct expert_done *d)
 			}
 		}
 		ms = (int)((next - t) * 1000 + 0.999);
-		if (ms < 0)
-			ms = 0;
-		if (poll(x->pfd, (nfds_t)n, ms) == -1) {
+		if (poll(x->pfd, (nfds_t)n, ms < 0 ? 0 : ms) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -435,7 +578,7 @@ expert_wait(struct expert *x, struct expert_done *d)
 			if (x->pfd[i].revents == 0)
 				continue;
 			if (x->pfd[i].fd == s->fdin)
-				feed(s);
+				feed(s, x->o.persistent);
 			else if (x->pfd[i].fd == s->fdout)
 				drain(s);
 		}

@@ -1,13 +1,23 @@
 /*
  * expert: running the expert command, up to `jobs` calls at once.
  *
- * Each call is `/bin/sh -c CMD` in a process group of its own, the item on
- * its stdin (never on a command line), its answer the first non-blank line
- * of its stdout.  One poll() loop writes every child's stdin and reads every
- * child's stdout together, so no item is too large for the pipes; it kills
- * a call that runs past its timeout (TERM, then KILL a second later) and
- * always reaps it.  A failed call is retried up to `retries` times, after a
- * pause that doubles each time.
+ * A call is one run of `/bin/sh -c CMD` in a process group of its own, its
+ * items on its stdin one per line (never on a command line), its answers
+ * the lines of its stdout, in order.  A call of one item takes the first
+ * line that is not blank as the answer; a batch of n items needs exactly n
+ * lines back, or every item of the batch fails: an answer is never put on
+ * the wrong item.  Items are input lines, so they hold no newline.
+ *
+ * In persistent mode each of the `jobs` slots starts the command once and
+ * keeps it: a call writes its items and reads as many lines back, and the
+ * process waits for the next call.  If it dies or times out, it is started
+ * again and the call is retried.
+ *
+ * One poll() loop writes every child's stdin and reads every child's
+ * stdout together, so no item is too large for the pipes; it kills a call
+ * that runs past its timeout (TERM, then KILL a second later) and always
+ * reaps the child.  A failed call is tried again up to `retries` times,
+ * after a pause that doubles each time.
  */
 #ifndef CASCADE_EXPERT_H
 #define CASCADE_EXPERT_H
@@ -17,11 +27,12 @@
 #include <stdint.h>
 
 #define EXPERT_JOBS_MAX		256
-#define EXPERT_ANSWER_MAX	65536	/* bytes of output kept per call */
+#define EXPERT_BATCH_MAX	1024
+#define EXPERT_ANSWER_MAX	65536	/* bytes of output kept per item */
 
 enum expert_status {
-	EXPERT_OK,		/* exit 0 with an answer */
-	EXPERT_NOANSWER,	/* exit 0, nothing but white space */
+	EXPERT_OK,		/* answered: see each answer's length */
+	EXPERT_COUNT,		/* a batch got the wrong number of lines */
 	EXPERT_EXIT,		/* non-zero exit (code) */
 	EXPERT_SIGNAL,		/* killed by signal (code) */
 	EXPERT_TIMEOUT,		/* ran past the timeout, killed */
@@ -31,18 +42,22 @@ enum expert_status {
 struct expert_opts {
 	const char *cmd;
 	int jobs;
+	int batch;		/* most items per call */
+	int persistent;		/* keep one process per slot */
 	double timeout;		/* seconds per try, 0 for none */
 	int retries;
 	/* when set and nonzero, waiting stops with EINTR */
 	const volatile sig_atomic_t *stop;
 };
 
+/* A finished call; its arrays are valid until the next expert_ call. */
 struct expert_done {
-	uint64_t tag;
 	enum expert_status status;
 	int code;
-	char *answer;		/* NUL-terminated; valid until the next call */
-	size_t len;
+	size_t n;		/* items */
+	const uint64_t *tag;
+	char **answer;		/* NUL-terminated; empty: no answer */
+	const size_t *len;
 	double secs;		/* from the first try to the end */
 	int retries;		/* tries after the first */
 };
@@ -52,17 +67,23 @@ struct expert;
 /* Returns a pool for opts (cmd is not copied), or NULL and errno. */
 struct expert *expert_new(const struct expert_opts *opts);
 
-/* Kills and reaps every call still running, and frees the pool. */
+/* Kills and reaps every process still running, and frees the pool. */
 void expert_free(struct expert *x);
 
 /* Returns the number of calls in flight. */
 int expert_busy(const struct expert *x);
 
 /*
- * Starts a call on the n bytes at s (copied, and a newline added), tagged
- * tag.  Needs expert_busy(x) < jobs.  Returns 0, or -1 and errno.
+ * Adds an item (the n bytes at s, copied) to the call being gathered,
+ * tagged tag.  Returns the number of items gathered, or -1 and errno.
  */
-int expert_submit(struct expert *x, uint64_t tag, const char *s, size_t n);
+int expert_add(struct expert *x, uint64_t tag, const char *s, size_t n);
+
+/*
+ * Starts the call gathered by expert_add.  Needs expert_busy(x) < jobs.
+ * Returns 0, or -1 and errno.
+ */
+int expert_send(struct expert *x);
 
 /*
  * Waits until a call ends and describes it in *d.  Returns 0, or -1: errno
@@ -71,9 +92,15 @@ int expert_submit(struct expert *x, uint64_t tag, const char *s, size_t n);
 int expert_wait(struct expert *x, struct expert_done *d);
 
 /*
- * Finds the answer in the n bytes of a call's output: the first line that
- * is not blank, with control bytes turned into spaces and white space
- * trimmed.  Modifies s; returns the answer's start and sets *len.
+ * Cleans one answer line in place: control bytes become spaces, white
+ * space is trimmed.  Returns the answer's start and sets *len.
+ */
+char *expert_clean(char *s, size_t n, size_t *len);
+
+/*
+ * Finds the answer of a call of one item in the n bytes of its output:
+ * the first line that is not blank, cleaned.  Modifies s; returns the
+ * answer's start and sets *len.
  */
 char *expert_answer(char *s, size_t n, size_t *len);
 
