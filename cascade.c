@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,6 +155,7 @@ static void
 summary(const struct engine *e, double secs)
 {
 	const struct engine_stats *s = engine_stats(e);
+	struct rusage ru;
 	double explored = s->explored ?
 	    (double)s->explored_agreed / (double)s->explored : 0;
 
@@ -175,8 +177,10 @@ summary(const struct engine *e, double secs)
 	    "the expert: %.3f; measured on %llu explored items: %.3f\n",
 	    s->cheap ? s->cheap_agree / (double)s->cheap : 0,
 	    (unsigned long long)s->explored, explored);
-	fprintf(stderr, "cascade: %.2f s, %.0f items/s\n", secs,
-	    secs > 0 ? (double)s->items / secs : 0);
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "cascade: %.2f s, %.0f items/s, %.1f MiB peak memory\n",
+	    secs, secs > 0 ? (double)s->items / secs : 0,
+	    (double)ru.ru_maxrss / 1024);
 }
 
 /* Shows how far the run is, a few times a second, on a terminal. */
