@@ -209,11 +209,7 @@ run(struct engine *e, FILE *fp, const char *state, double *saved,
 	int r = 0;
 
 	while (r == 0 && !stop && (n = getline(&line, &cap, fp)) != -1) {
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		if (n > 0 && line[n - 1] == '\r')
-			n--;
-		r = engine_push(e, line, (size_t)n, why);
+		r = engine_push(e, line, text_chomp(line, (size_t)n), why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
 		if (r == 0 && state != NULL && seconds() - *saved > SAVE_EVERY) {

@@ -47,6 +47,7 @@ struct slot {
 	int exited, wstatus, killed, err;
 	int tries;
 	double first, start, wake;	/* wake: kill or retry time */
+	double eof;		/* when a persistent one closed its stdout */
 };
 
 struct expert {
@@ -250,6 +251,7 @@ spawn(struct expert *x, struct slot *s)
 	s->fdin = pin[1];
 	s->fdout = pout[0];
 	s->exited = 0;
+	s->eof = 0;
 	return 0;
 }
 
@@ -508,11 +510,17 @@ check(struct expert *x, struct slot *s, double t, struct expert_done *d)
 		s->exited = 1;
 	if (x->o.persistent && s->lines >= s->c.n)
 		return outcome(x, s, d) == 0;
-	if (s->exited || (x->o.persistent && s->fdout < 0)) {
+	/* A persistent expert that closed its stdout is dying: its status. */
+	if (x->o.persistent && s->fdout < 0 && !s->exited) {
+		if (s->eof == 0)
+			s->eof = t;
+		if (t - s->eof > GRACE)
+			finish(s);
+	}
+	if (s->exited) {
 		if (s->fdout >= 0)
 			drain(s);
-		if (!x->o.persistent)
-			finish(s);
+		finish(s);
 		return outcome(x, s, d) == 0;
 	}
 	if (s->wake > 0 && t >= s->wake) {

@@ -18,6 +18,8 @@
  * that runs past its timeout (TERM, then KILL a second later) and always
  * reaps the child.  A failed call is tried again up to `retries` times,
  * after a pause that doubles each time.
+ *
+ * The caller must ignore SIGPIPE: an expert may exit without reading.
  */
 #ifndef CASCADE_EXPERT_H
 #define CASCADE_EXPERT_H

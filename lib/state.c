@@ -190,6 +190,20 @@ sync_dir(const char *path)
 	free(dir);
 }
 
+/* The mode of the file at path, or what a new file would get. */
+static mode_t
+file_mode(const char *path)
+{
+	struct stat st;
+	mode_t mask;
+
+	if (stat(path, &st) == 0)
+		return st.st_mode & 07777;
+	mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
 const char *
 state_write(const char *path, const struct wbuf *payload)
 {
@@ -213,7 +227,7 @@ state_write(const char *path, const struct wbuf *payload)
 	}
 	memcpy(out, magic, 8);
 	put_le(out + 8, STATE_VERSION, 4);
-	put_le(out + 12, crc32(0, payload->p, payload->n), 4);
+	put_le(out + 12, crc32(0, out + HEADER, zlen), 4);
 	put_le(out + 16, payload->n, 8);
 
 	if ((tmp = malloc(strlen(path) + 8)) == NULL) {
@@ -226,7 +240,9 @@ state_write(const char *path, const struct wbuf *payload)
 		free(tmp);
 		return "cannot create temporary file";
 	}
-	if (write_all(fd, out, HEADER + zlen) == -1)
+	if (fchmod(fd, file_mode(path)) == -1)
+		why = "cannot set the file mode";
+	else if (write_all(fd, out, HEADER + zlen) == -1)
 		why = "cannot write";
 	else if (fsync(fd) == -1)
 		why = "cannot sync";
@@ -251,6 +267,7 @@ state_read(const char *path, struct wbuf *payload)
 	unsigned char head[HEADER], *z = NULL;
 	uint64_t len;
 	uLongf outlen;
+	uLong inlen;
 	struct stat st;
 	const char *why = NULL;
 	int fd;
@@ -287,13 +304,13 @@ state_read(const char *path, struct wbuf *payload)
 		goto out;
 	}
 	len = get_le(head + 16, 8);
-	if (len == 0 || len > STATE_MAXLEN) {
+	if (len > STATE_MAXLEN) {
 		why = "bad payload length";
 		goto out;
 	}
 	zlen = (size_t)st.st_size - HEADER;
 	if ((z = malloc(zlen ? zlen : 1)) == NULL ||
-	    (payload->p = malloc((size_t)len)) == NULL) {
+	    (payload->p = malloc((size_t)len + 1)) == NULL) {
 		why = "out of memory";
 		errno = ENOMEM;
 		goto out;
@@ -304,13 +321,15 @@ state_read(const char *path, struct wbuf *payload)
 			goto out;
 		}
 	errno = EINVAL;
-	outlen = (uLongf)len;
-	if (uncompress(payload->p, &outlen, z, zlen) != Z_OK || outlen != len) {
-		why = "corrupt or truncated data";
+	if (crc32(0, z, zlen) != get_le(head + 12, 4)) {
+		why = "bad checksum";
 		goto out;
 	}
-	if (crc32(0, payload->p, outlen) != get_le(head + 12, 4)) {
-		why = "bad checksum";
+	outlen = (uLongf)len;
+	inlen = (uLong)zlen;
+	if (uncompress2(payload->p, &outlen, z, &inlen) != Z_OK ||
+	    outlen != len || inlen != zlen) {
+		why = "corrupt data";
 		goto out;
 	}
 	payload->n = payload->cap = (size_t)len;

@@ -5,15 +5,19 @@
  *
  *	8 bytes   magic "\x89CASCKP\n"
  *	u32       format version (STATE_VERSION)
- *	u32       CRC-32 of the payload
+ *	u32       CRC-32 of the compressed payload
  *	u64       payload length
  *	...       the payload, zlib-compressed (RFC 1950), to the end
+ *
+ * The CRC covers every byte after the header, so that any flipped bit is
+ * caught, padding included; zlib's own Adler-32 covers the payload.
  *
  * with numbers little-endian whatever the host.  The payload is whatever
  * the engine writes with the wbuf functions; it is read back with rbuf,
  * which never reads past the end and remembers that it tried.  Files are
  * written to a temporary file in the same directory, synced and renamed
- * over the old one, so a crash leaves the old file or the new one.
+ * over the old one, so a crash leaves the old file or the new one; it
+ * keeps the old file's mode.
  */
 #ifndef CASCADE_STATE_H
 #define CASCADE_STATE_H

@@ -46,7 +46,7 @@ int text_features(struct feats *f, enum text_mode mode, const char *s,
 int text_field(const char *line, size_t n, int delim, unsigned field,
     const char **out, size_t *outlen);
 
-/* Strips a trailing "\n" or "\r\n"; returns the new length. */
+/* Strips a trailing "\n", then a "\r" before it; returns the new length. */
 size_t text_chomp(const char *line, size_t n);
 
 /* The documented 64-bit hash of the n bytes at s. */
