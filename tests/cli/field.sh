@@ -1,0 +1,21 @@
+#!/bin/sh
+# -f N and -d C select the item; a line without that field is an empty item and a warning.
+. "${0%/*}/../setup"
+printf 'id1\tgood film\tx\nid2\tbad film\n' >"$T/in"
+expect_status 0 "$CASCADE" -f 2 --target 1 -e cat <"$T/in" >"$T/out" 2>"$T/err"
+check_lines 2 "$T/out"
+[ "$(cut -f 1 "$T/out" | tr '\n' '|')" = "good film|bad film|" ] || fail "-f 2 gave: $(cut -f 1 "$T/out")"
+[ ! -s "$T/err" ] || fail "unexpected stderr: $(cat "$T/err")"
+printf 'a,good one,b\nc,bad one\n' >"$T/in"
+expect_status 0 "$CASCADE" -d , -f 2 --target 1 -e cat <"$T/in" >"$T/out"
+[ "$(cut -f 1 "$T/out" | tr '\n' '|')" = "good one|bad one|" ] || fail "-d , -f 2 gave: $(cut -f 1 "$T/out")"
+# Line 2 has no field 2: still answered (as an empty item), with a warning.
+printf 'x\tgood\nnofield\ny\tgood\n' >"$T/in"
+expect_status 0 "$CASCADE" -f 2 --target 1 -e "$X/rule" <"$T/in" >"$T/out" 2>"$T/err"
+check_lines 3 "$T/out"
+check_columns "$T/out"
+[ "$(cut -f 1 "$T/out" | tr '\n' '|')" = "positive|negative|positive|" ] || fail "labels: $(cut -f 1 "$T/out")"
+[ -s "$T/err" ] || fail "no warning for a line without field 2"
+grep -q '^cascade: ' "$T/err" || fail "warning not prefixed 'cascade: ': $(cat "$T/err")"
+expect_status 0 "$CASCADE" -q -f 2 --target 1 -e "$X/rule" <"$T/in" >"$T/out" 2>"$T/err"
+[ ! -s "$T/err" ] || fail "-q did not silence the warning: $(cat "$T/err")"

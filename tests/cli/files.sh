@@ -1,0 +1,20 @@
+#!/bin/sh
+# Files are read in order ("-" is stdin); an unreadable one is named, exit 1, the rest still done.
+. "${0%/*}/../setup"
+printf 'a1\na2\n' >"$T/a"
+printf 'b1\n' >"$T/b"
+printf 's1\ns2\ns3\n' >"$T/s"
+mkdir "$T/dir"
+expect_status 0 "$CASCADE" -p "$T/a" - "$T/b" <"$T/s" >"$T/out"
+[ "$(cut -f 4 "$T/out" | tr '\n' ' ')" = "a1 a2 s1 s2 s3 b1 " ] || fail "order: $(cut -f 4 "$T/out")"
+expect_status 1 "$CASCADE" -p "$T/a" "$T/missing" "$T/b" >"$T/out" 2>"$T/err"
+[ "$(cut -f 4 "$T/out" | tr '\n' ' ')" = "a1 a2 b1 " ] || fail "after a missing file: $(cut -f 4 "$T/out")"
+grep -q "$T/missing" "$T/err" || fail "message does not name the file: $(cat "$T/err")"
+grep -q '^cascade: ' "$T/err" || fail "message not prefixed 'cascade: '"
+expect_status 1 "$CASCADE" -p "$T/dir" "$T/b" >"$T/out" 2>"$T/err"
+[ "$(cut -f 4 "$T/out" | tr '\n' ' ')" = "b1 " ] || fail "after a directory: $(cut -f 4 "$T/out")"
+grep -q "$T/dir" "$T/err" || fail "message does not name the directory: $(cat "$T/err")"
+# A file with neither newline nor content gives no lines.
+: >"$T/empty"
+expect_status 0 "$CASCADE" "$T/empty" >"$T/out"
+check_lines 0 "$T/out"

@@ -1,0 +1,8 @@
+#!/bin/sh
+# When the reader goes away (| head) cascade stops quietly and still saves its state.
+. "${0%/*}/../setup"
+"$GEN" 15 200000 >"$T/in"
+timeout 30 "$CASCADE" -s "$T/model" <"$T/in" 2>"$T/err" | head -n 1 >"$T/out"
+check_lines 1 "$T/out"
+[ ! -s "$T/err" ] || fail "messages on a closed pipe: $(cat "$T/err")"
+[ -s "$T/model" ] || fail "state not saved"

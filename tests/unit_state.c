@@ -1,0 +1,604 @@
+/*
+ * unit_state: tests of lib/state.h: the wbuf/rbuf byte buffers, and the
+ * checkpoint file: round trip, strict loading of damaged files (every
+ * truncation, every flipped bit), and atomic writing.  Works in a scratch
+ * directory made with mkdtemp and removed at the end.  Exits 0 when every
+ * check passes; a failed assert() names the line.
+ */
+#undef NDEBUG
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/state.h"
+
+static char dir[] = "/tmp/unit_state.XXXXXX";
+
+#define PI	3.14159265358979323846
+
+/* A path in the scratch directory (a static buffer per call site). */
+static const char *
+path(char *buf, size_t sz, const char *name)
+{
+	snprintf(buf, sz, "%s/%s", dir, name);
+	return buf;
+}
+
+static void
+put_file(const char *p, const void *data, size_t n)
+{
+	FILE *fp = fopen(p, "wb");
+
+	assert(fp != NULL);
+	assert(fwrite(data, 1, n, fp) == n);
+	assert(fclose(fp) == 0);
+}
+
+/* The whole file at p, malloc'ed; its length in *n. */
+static unsigned char *
+get_file(const char *p, size_t *n)
+{
+	FILE *fp = fopen(p, "rb");
+	unsigned char *b;
+	long len;
+
+	assert(fp != NULL);
+	assert(fseek(fp, 0, SEEK_END) == 0);
+	assert((len = ftell(fp)) >= 0);
+	rewind(fp);
+	assert((b = malloc((size_t)len + 1)) != NULL);
+	assert(fread(b, 1, (size_t)len, fp) == (size_t)len);
+	fclose(fp);
+	*n = (size_t)len;
+	return b;
+}
+
+/* The number of entries in the scratch directory (. and .. aside). */
+static int
+entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A payload like the engine's: a few numbers and some bytes. */
+static void
+payload(struct wbuf *b, unsigned seed, size_t nbytes)
+{
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	wbuf_u32(b, 0xc0ffee00u + seed);
+	wbuf_u64(b, 42);
+	wbuf_f64(b, 0.25);
+	for (i = 0; i < nbytes; i++) {
+		unsigned char c = (unsigned char)(i * 31 + seed);
+
+		wbuf_bytes(b, &c, 1);
+	}
+	assert(!b->err);
+}
+
+/* state_read of path must fail with errno want (0: EINVAL or ENOMEM). */
+static void
+expect_refused(const char *p, int want, const char *what)
+{
+	struct wbuf got;
+	const char *why;
+
+	errno = 0;
+	why = state_read(p, &got);
+	if (why == NULL) {
+		fprintf(stderr, "state_read accepted %s\n", what);
+		exit(1);
+	}
+	if (want != 0 ? errno != want : (errno != EINVAL && errno != ENOMEM)) {
+		fprintf(stderr, "state_read of %s: '%s', errno %d, want %d\n",
+		    what, why, errno, want);
+		exit(1);
+	}
+	assert(got.p == NULL && got.n == 0);
+}
+
+/* wbuf then rbuf gives back every value, little-endian in the bytes. */
+static void
+test_buf_roundtrip(void)
+{
+	struct wbuf w;
+	struct rbuf r;
+	char s[6];
+	float fnan;
+
+	memset(&w, 0, sizeof(w));
+	wbuf_u32(&w, 0x01020304u);
+	wbuf_u64(&w, 0x0102030405060708ull);
+	wbuf_f32(&w, -1.5f);
+	wbuf_f64(&w, PI);
+	wbuf_bytes(&w, "hello", 5);
+	wbuf_u32(&w, 0xffffffffu);
+	wbuf_u64(&w, UINT64_MAX);
+	wbuf_f32(&w, NAN);
+	wbuf_f64(&w, -INFINITY);
+	wbuf_bytes(&w, "", 0);
+	assert(!w.err);
+	assert(w.n == 4 + 8 + 4 + 8 + 5 + 4 + 8 + 4 + 8);
+	/* Little-endian whatever the host. */
+	assert(memcmp(w.p, "\x04\x03\x02\x01", 4) == 0);
+	assert(memcmp(w.p + 4, "\x08\x07\x06\x05\x04\x03\x02\x01", 8) == 0);
+	assert(memcmp(w.p + 12, "\x00\x00\xc0\xbf", 4) == 0);	/* -1.5f */
+
+	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	assert(rbuf_u32(&r) == 0x01020304u);
+	assert(rbuf_u64(&r) == 0x0102030405060708ull);
+	assert(rbuf_f32(&r) == -1.5f);
+	assert(rbuf_f64(&r) == PI);
+	rbuf_bytes(&r, s, 5);
+	assert(memcmp(s, "hello", 5) == 0);
+	assert(rbuf_u32(&r) == 0xffffffffu);
+	assert(rbuf_u64(&r) == UINT64_MAX);
+	fnan = rbuf_f32(&r);
+	assert(isnan(fnan));
+	assert(rbuf_f64(&r) == -INFINITY);
+	assert(!r.err && r.off == r.n);
+	wbuf_release(&w);
+	assert(w.p == NULL && w.n == 0);
+	wbuf_release(&w);	/* twice is harmless */
+}
+
+/* A wbuf grows past its first allocation. */
+static void
+test_buf_grow(void)
+{
+	struct wbuf w;
+	struct rbuf r;
+	uint32_t i;
+
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < 100000; i++)
+		wbuf_u32(&w, i);
+	assert(!w.err && w.n == 400000);
+	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	for (i = 0; i < 100000; i++)
+		if (rbuf_u32(&r) != i) {
+			fprintf(stderr, "wbuf grow: value %u lost\n", i);
+			exit(1);
+		}
+	assert(!r.err);
+	wbuf_release(&w);
+}
+
+/* Reading past the end: zeros, err set, and it stays set. */
+static void
+test_rbuf_past_end(void)
+{
+	static const unsigned char data[] = { 1, 2, 3, 4, 5, 6, 7 };
+	struct rbuf r;
+	unsigned char b[4];
+
+	r = (struct rbuf){ data, 3, 0, 0 };
+	assert(rbuf_u32(&r) == 0 && r.err);
+	memset(b, 0xaa, sizeof(b));
+	rbuf_bytes(&r, b, 1);
+	assert(b[0] == 0 && r.err);
+	/* Sticky: after a failed read, a read that would fit fails too. */
+	r = (struct rbuf){ data, sizeof(data), 0, 0 };
+	assert(rbuf_u64(&r) == 0 && r.err);
+	assert(rbuf_u32(&r) == 0 && r.err);
+
+	r = (struct rbuf){ data, sizeof(data), 0, 0 };
+	assert(rbuf_u32(&r) == 0x04030201u && !r.err);
+	assert(rbuf_u64(&r) == 0 && r.err);
+	assert(r.off <= r.n);
+
+	r = (struct rbuf){ data, 0, 0, 0 };
+	assert(rbuf_f32(&r) == 0.0f && r.err);
+	r = (struct rbuf){ data, 7, 0, 0 };
+	assert(rbuf_f64(&r) == 0.0 && r.err);
+	r = (struct rbuf){ data, 2, 0, 0 };
+	memset(b, 0xaa, sizeof(b));
+	rbuf_bytes(&r, b, 3);
+	assert(r.err && b[0] == 0 && b[1] == 0 && b[2] == 0);
+	assert(b[3] == 0xaa);
+	/* Zero bytes at the end is fine. */
+	r = (struct rbuf){ data, 2, 2, 0 };
+	rbuf_bytes(&r, b, 0);
+	assert(!r.err);
+}
+
+/* state_write then state_read gives the same payload; no temp left. */
+static void
+test_roundtrip(void)
+{
+	char pb[256];
+	const char *p = path(pb, sizeof(pb), "rt.ckpt");
+	struct wbuf w, got;
+	unsigned char *file;
+	size_t n;
+
+	payload(&w, 1, 1000);
+	assert(state_write(p, &w) == NULL);
+	assert(entries() == 1);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	/* The header as state.h documents it. */
+	file = get_file(p, &n);
+	assert(n > 24);
+	assert(memcmp(file, "\x89" "CASCKP\n", 8) == 0);
+	assert(memcmp(file + 8, "\x01\x00\x00\x00", 4) == 0);
+	assert(file[16] == (w.n & 0xff) && file[17] == (w.n >> 8));
+	assert(memcmp(file + 18, "\0\0\0\0\0\0", 6) == 0);
+	free(file);
+	wbuf_release(&w);
+
+	/* Overwriting: the new payload replaces the old one. */
+	payload(&w, 2, 300000);
+	assert(state_write(p, &w) == NULL);
+	assert(entries() == 1);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	wbuf_release(&w);
+	assert(unlink(p) == 0);
+}
+
+/* A payload of one byte is a payload. */
+static void
+test_roundtrip_tiny(void)
+{
+	char pb[256];
+	const char *p = path(pb, sizeof(pb), "tiny.ckpt");
+	struct wbuf w, got;
+
+	memset(&w, 0, sizeof(w));
+	wbuf_bytes(&w, "x", 1);
+	assert(state_write(p, &w) == NULL);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == 1 && got.p[0] == 'x');
+	wbuf_release(&got);
+	wbuf_release(&w);
+	assert(unlink(p) == 0);
+}
+
+/*
+ * What state_write accepts, state_read must read back: a write that
+ * succeeds and leaves a file that cannot be loaded breaks the next run.
+ */
+static void
+test_roundtrip_empty(void)
+{
+	char pb[256];
+	const char *p = path(pb, sizeof(pb), "empty-payload.ckpt");
+	struct wbuf w, got;
+	const char *wwhy, *rwhy;
+
+	memset(&w, 0, sizeof(w));
+	wwhy = state_write(p, &w);
+	if (wwhy == NULL) {
+		rwhy = state_read(p, &got);
+		if (rwhy != NULL) {
+			fprintf(stderr, "state_write of an empty payload "
+			    "succeeded but state_read refuses it: %s\n", rwhy);
+			unlink(p);
+			rmdir(dir);
+			exit(1);
+		}
+		assert(got.n == 0);
+		wbuf_release(&got);
+	}
+	unlink(p);
+}
+
+/* No file, an empty file, a directory, wrong magic, wrong version. */
+static void
+test_read_bad_files(void)
+{
+	char pb[256], qb[256];
+	const char *p = path(pb, sizeof(pb), "bad.ckpt");
+	const char *q = path(qb, sizeof(qb), "good.ckpt");
+	static const char text[] = "this is not a checkpoint, just some text\n";
+	struct wbuf w;
+	unsigned char *file;
+	size_t n;
+
+	expect_refused(p, ENOENT, "a missing file");
+	put_file(p, "", 0);
+	expect_refused(p, EINVAL, "an empty file");
+	put_file(p, text, sizeof(text) - 1);
+	expect_refused(p, EINVAL, "a text file");
+	expect_refused(dir, EINVAL, "a directory");
+
+	payload(&w, 3, 100);
+	assert(state_write(q, &w) == NULL);
+	wbuf_release(&w);
+	file = get_file(q, &n);
+	/* Wrong magic, right everything else. */
+	file[1] = 'X';
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file with a wrong magic");
+	file[1] = 'C';
+	/* Versions 0, 2 and 2^32 - 1. */
+	file[8] = 0;
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file of version 0");
+	file[8] = 2;
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file of version 2");
+	memset(file + 8, 0xff, 4);
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file of version 0xffffffff");
+	/* Length 0, and more than STATE_MAXLEN. */
+	memcpy(file + 8, "\x01\0\0\0", 4);
+	memset(file + 16, 0, 8);
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file of payload length 0");
+	memset(file + 16, 0xff, 8);
+	put_file(p, file, n);
+	expect_refused(p, EINVAL, "a file of payload length 2^64-1");
+	/* The header alone. */
+	put_file(p, file, 24);
+	expect_refused(p, EINVAL, "a header without data");
+	free(file);
+	assert(unlink(p) == 0);
+	assert(unlink(q) == 0);
+}
+
+/* Every truncation of a real checkpoint is refused with a reason. */
+static void
+test_read_truncated(void)
+{
+	char pb[256], qb[256], what[64];
+	const char *p = path(pb, sizeof(pb), "trunc.ckpt");
+	const char *q = path(qb, sizeof(qb), "whole.ckpt");
+	struct wbuf w;
+	unsigned char *file;
+	size_t n, len;
+
+	payload(&w, 4, 5000);
+	assert(state_write(q, &w) == NULL);
+	wbuf_release(&w);
+	file = get_file(q, &n);
+	for (len = 0; len < n; len++) {
+		put_file(p, file, len);
+		snprintf(what, sizeof(what), "the first %zu of %zu bytes",
+		    len, n);
+		expect_refused(p, EINVAL, what);
+	}
+	free(file);
+	assert(unlink(p) == 0);
+	assert(unlink(q) == 0);
+}
+
+/*
+ * One flipped bit anywhere in a small checkpoint is refused, or, where
+ * the bit carries no information (the padding bits after the end of the
+ * last deflate block), loads as the very same payload: a damaged file
+ * never loads as a different payload.
+ */
+static void
+test_read_bitflip(void)
+{
+	char pb[256], qb[256], what[64];
+	const char *p = path(pb, sizeof(pb), "flip.ckpt");
+	const char *q = path(qb, sizeof(qb), "small.ckpt");
+	struct wbuf w, got;
+	unsigned char *file;
+	size_t n, i;
+	int bit, same = 0;
+
+	payload(&w, 5, 40);
+	assert(state_write(q, &w) == NULL);
+	file = get_file(q, &n);
+	/* The unflipped copy loads. */
+	put_file(p, file, n);
+	assert(state_read(p, &got) == NULL);
+	wbuf_release(&got);
+	for (i = 0; i < n; i++)
+		for (bit = 0; bit < 8; bit++) {
+			file[i] ^= (unsigned char)(1u << bit);
+			put_file(p, file, n);
+			snprintf(what, sizeof(what),
+			    "a file with bit %d of byte %zu flipped", bit, i);
+			if (state_read(p, &got) == NULL) {
+				if (got.n != w.n ||
+				    memcmp(got.p, w.p, w.n) != 0) {
+					fprintf(stderr, "state_read accepted "
+					    "%s as another payload\n", what);
+					exit(1);
+				}
+				/* Only deflate data, never the header. */
+				assert(i >= 24 + 2 && i < n - 4);
+				wbuf_release(&got);
+				same++;
+			} else
+				/* A huge length field may fail as ENOMEM. */
+				expect_refused(p, 0, what);
+			file[i] ^= (unsigned char)(1u << bit);
+		}
+	/* Padding is less than a byte. */
+	assert(same < 8);
+	wbuf_release(&w);
+	free(file);
+	assert(unlink(p) == 0);
+	assert(unlink(q) == 0);
+}
+
+/*
+ * Bytes after the end of the zlib stream: refused, or, at the least,
+ * they do not change the payload.
+ */
+static void
+test_read_trailing(void)
+{
+	char pb[256], qb[256];
+	const char *p = path(pb, sizeof(pb), "trail.ckpt");
+	const char *q = path(qb, sizeof(qb), "base.ckpt");
+	struct wbuf w, got;
+	unsigned char *file;
+	size_t n;
+
+	payload(&w, 9, 200);
+	assert(state_write(q, &w) == NULL);
+	file = get_file(q, &n);
+	file = realloc(file, n + 16);
+	assert(file != NULL);
+	memset(file + n, 'G', 16);
+	put_file(p, file, n + 16);
+	if (state_read(p, &got) == NULL) {
+		assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+		wbuf_release(&got);
+		fprintf(stderr, "unit_state: note: a checkpoint with bytes after "
+		    "its zlib stream loads\n");
+	}
+	wbuf_release(&w);
+	free(file);
+	assert(unlink(p) == 0);
+	assert(unlink(q) == 0);
+}
+
+/* A failed write says why and leaves no temporary file behind. */
+static void
+test_write_no_dir(void)
+{
+	char pb[256], fb[256];
+	const char *p = path(pb, sizeof(pb), "no/such/dir/x.ckpt");
+	const char *f = path(fb, sizeof(fb), "plain");
+	struct wbuf w;
+
+	payload(&w, 6, 100);
+	assert(state_write(p, &w) != NULL);
+	assert(entries() == 0);
+	/* The parent is a regular file. */
+	put_file(f, "x", 1);
+	path(pb, sizeof(pb), "plain/x.ckpt");
+	assert(state_write(p, &w) != NULL);
+	assert(entries() == 1);
+	assert(unlink(f) == 0);
+	/* A payload whose allocation failed is not written. */
+	w.err = 1;
+	path(pb, sizeof(pb), "x.ckpt");
+	assert(state_write(p, &w) != NULL);
+	assert(entries() == 0);
+	w.err = 0;
+	wbuf_release(&w);
+}
+
+/*
+ * A write that fails half way (here: the file size limit, which stops
+ * root too) leaves the old checkpoint as it was, and no temporary file.
+ */
+static void
+test_write_fails_keeps_old(void)
+{
+	char pb[256];
+	const char *p = path(pb, sizeof(pb), "keep.ckpt");
+	struct wbuf old, big, got;
+	struct rlimit rl, small;
+	unsigned char *before, *after;
+	size_t nb, na, i;
+	uint64_t x = 88172645463325252ull;
+	void (*oldh)(int);
+
+	payload(&old, 7, 100);
+	assert(state_write(p, &old) == NULL);
+	before = get_file(p, &nb);
+
+	/* Incompressible, far larger than the limit. */
+	memset(&big, 0, sizeof(big));
+	for (i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		wbuf_u64(&big, x);
+	}
+	assert(getrlimit(RLIMIT_FSIZE, &rl) == 0);
+	small = rl;
+	small.rlim_cur = 4096;
+	oldh = signal(SIGXFSZ, SIG_IGN);
+	assert(setrlimit(RLIMIT_FSIZE, &small) == 0);
+	errno = 0;
+	if (state_write(p, &big) == NULL) {
+		setrlimit(RLIMIT_FSIZE, &rl);
+		fprintf(stderr, "state_write past RLIMIT_FSIZE succeeded\n");
+		exit(1);
+	}
+	assert(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+	signal(SIGXFSZ, oldh);
+	assert(entries() == 1);
+	after = get_file(p, &na);
+	assert(na == nb && memcmp(before, after, nb) == 0);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == old.n && memcmp(got.p, old.p, old.n) == 0);
+	wbuf_release(&got);
+
+	/* Without the limit, the same write goes through. */
+	assert(state_write(p, &big) == NULL);
+	assert(entries() == 1);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == big.n && memcmp(got.p, big.p, big.n) == 0);
+	wbuf_release(&got);
+
+	free(before);
+	free(after);
+	wbuf_release(&old);
+	wbuf_release(&big);
+	assert(unlink(p) == 0);
+}
+
+/* A checkpoint in the current directory: a path without a slash. */
+static void
+test_write_relative(void)
+{
+	char cwd[4096];
+	struct wbuf w, got;
+
+	assert(getcwd(cwd, sizeof(cwd)) != NULL);
+	assert(chdir(dir) == 0);
+	payload(&w, 8, 10);
+	assert(state_write("rel.ckpt", &w) == NULL);
+	assert(state_read("rel.ckpt", &got) == NULL);
+	assert(got.n == w.n);
+	wbuf_release(&got);
+	wbuf_release(&w);
+	assert(unlink("rel.ckpt") == 0);
+	assert(chdir(cwd) == 0);
+}
+
+int
+main(void)
+{
+	assert(mkdtemp(dir) != NULL);
+	test_buf_roundtrip();
+	test_buf_grow();
+	test_rbuf_past_end();
+	test_roundtrip();
+	test_roundtrip_tiny();
+	test_read_bad_files();
+	test_read_truncated();
+	test_read_bitflip();
+	test_read_trailing();
+	test_write_no_dir();
+	test_write_fails_keeps_old();
+	test_write_relative();
+	test_roundtrip_empty();
+	assert(entries() == 0);
+	assert(rmdir(dir) == 0);
+	printf("unit_state: all passed\n");
+	return 0;
+}
