@@ -10,6 +10,16 @@ LDLIBS = -lz -lm
 LIB_OBJ = lib/engine.o lib/expert.o lib/labels.o lib/level.o lib/lr.o \
 	lib/policy.o lib/state.o lib/text.o
 UNIT = tests/unit_text tests/unit_labels tests/unit_state tests/unit_expert
+# Fuzz targets (tests/fuzz/fuzz_*.c): replayed over their corpora by `make
+# test` (plain CC), fuzzed with libFuzzer by `make fuzz` (clang).
+FUZZ_TARGETS = text answer state
+REPLAY = tests/fuzz/replay_text tests/fuzz/replay_answer \
+	tests/fuzz/replay_state
+FUZZ_BIN = tests/fuzz/fuzz_text tests/fuzz/fuzz_answer tests/fuzz/fuzz_state
+FUZZ_CC = clang
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -std=c11 -Wall -Wextra
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
 all: cascade
 
@@ -24,8 +34,32 @@ $(LIB_OBJ) cascade.o: lib/*.h
 tests/unit_%: tests/unit_%.c lib/libcascade.a
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libcascade.a $(LDLIBS)
 
-test: cascade $(UNIT)
-	CASCADE=./cascade sh tests/run $(UNIT)
+tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c lib/libcascade.a
+	$(CC) $(CFLAGS) $(CPPFLAGS) -DREPLAY_CORPUS='"tests/fuzz/corpus/$*"' \
+	    $(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c \
+	    lib/libcascade.a $(LDLIBS)
+
+test: cascade $(UNIT) $(REPLAY)
+	CASCADE=./cascade sh tests/run $(UNIT) $(REPLAY)
+
+# libFuzzer binaries, built from the sources (not the plain objects).  Run
+# e.g. tests/fuzz/fuzz_text -max_total_time=600 tests/fuzz/work/text
+# tests/fuzz/corpus/text (new inputs go to the first directory).
+fuzz: $(FUZZ_BIN)
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ:.o=.c) lib/*.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -o $@ tests/fuzz/fuzz_$*.c \
+	    $(LIB_OBJ:.o=.c) $(LDLIBS)
+
+# The whole test suite under ASan and UBSan, in a clean build that is
+# cleaned again after, so that no sanitized object is left behind.
+sanitize:
+	$(MAKE) clean
+	ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    $(MAKE) CFLAGS='$(SAN_FLAGS)' \
+	    LDFLAGS='-fsanitize=address,undefined' test; \
+	st=$$?; $(MAKE) clean; exit $$st
 
 demo: cascade
 	sh scripts/demo
@@ -41,4 +75,9 @@ uninstall:
 clean:
 	rm -f cascade *.o lib/*.o lib/*.a $(UNIT)
 
-.PHONY: all test demo install uninstall clean
+clean: clean-fuzz
+
+clean-fuzz:
+	rm -f $(REPLAY) $(FUZZ_BIN)
+
+.PHONY: all test demo install uninstall clean fuzz sanitize clean-fuzz
