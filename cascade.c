@@ -61,7 +61,8 @@ static const char usage_text[] =
 "               [-s state] [--target P] [--budget N|X%] [--seed N]\n"
 "               [--timeout sec] [--retries N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
-"               [--expert-input text|line] [--hash-bits N] [file ...]\n";
+"               [--expert-input text|line] [--hash-bits N] [file ...]\n"
+"       cascade merge -o state file ...\n";
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
 static int quiet, print_input;
@@ -225,6 +226,51 @@ run(struct engine *e, FILE *fp, const char *state, double *saved,
 	return r;
 }
 
+/*
+ * cascade merge -o OUT FILE...: one checkpoint from several, learned by
+ * shards of a stream.
+ */
+static int
+merge(int argc, char *argv[])
+{
+	struct engine_opts o = { 0 };
+	struct engine *e;
+	const char *out = NULL, *why;
+	int c, i;
+
+	while ((c = getopt(argc, argv, "o:")) != -1) {
+		if (c != 'o')
+			usage();
+		out = optarg;
+	}
+	argc -= optind;
+	argv += optind;
+	if (out == NULL || argc < 1)
+		usage();
+	o.target = 0.95;
+	o.window = 1;
+	if ((e = engine_new(&o, &why)) == NULL)
+		errx(1, "%s", why);
+	for (i = 0; i < argc; i++) {
+		int r = i == 0 ? engine_load(e, argv[i], &why) :
+		    engine_merge(e, argv[i], &why);
+
+		if (r != 0) {
+			warnx("cannot merge checkpoint '%s': %s", argv[i],
+			    r == 1 ? "no such file" : why);
+			engine_free(e);
+			return 1;
+		}
+	}
+	if (engine_save(e, out, &why) == -1) {
+		warn("cannot write checkpoint '%s': %s", out, why);
+		engine_free(e);
+		return 1;
+	}
+	engine_free(e);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -235,6 +281,8 @@ main(int argc, char *argv[])
 	double start = seconds(), saved;
 	int c, i, verbose = 0, status = 0, r = 0;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge(argc - 1, argv + 1);
 	o.target = 0.95;
 	o.budget = -1;
 	o.budget_share = -1;
@@ -314,6 +362,7 @@ main(int argc, char *argv[])
 			else
 				badvalue("--input", optarg,
 				    "must be text or features");
+			o.mode_given = 1;
 			break;
 		case OPT_EXPERT_INPUT:
 			if (strcmp(optarg, "text") == 0)

@@ -670,8 +670,11 @@ load_payload(struct engine *e, struct rbuf *b, const char **why)
 	    nlevels > ENGINE_LEVELS_MAX)
 		return -1;
 	if (mode != (uint32_t)e->o.mode) {
-		*why = "checkpoint is for another input mode (--input)";
-		return -1;
+		if (e->o.mode_given) {
+			*why = "checkpoint is for another input mode (--input)";
+			return -1;
+		}
+		e->o.mode = (enum text_mode)mode;
 	}
 	if (nlevels != e->nlevels) {
 		*why = "checkpoint has other levels";
@@ -751,5 +754,80 @@ engine_load(struct engine *e, const char *path, const char **why)
 	b = (struct rbuf){ payload.p, payload.n, 0, 0 };
 	r = load_payload(e, &b, why);
 	wbuf_release(&payload);
+	return r;
+}
+
+/*
+ * Shards that started from one state and learned on parts of a stream
+ * merge into what one learner would roughly know: each level and policy
+ * weighs what each side knows by how many answers it learned from.
+ * Label ids are positions, so the label lists must agree where both have
+ * one; the longer list wins.
+ */
+int
+engine_merge(struct engine *e, const char *path, const char **why)
+{
+	struct engine_opts o = e->o;
+	struct engine *s;
+	size_t i, common;
+	int r = -1;
+
+	o.labels = NULL;
+	o.bits = 0;
+	o.mode_given = 0;
+	o.expert.cmd = NULL;
+	o.window = 1;
+	if ((s = engine_new(&o, why)) == NULL)
+		return -1;
+	if ((r = engine_load(s, path, why)) != 0) {
+		if (r == 1)
+			*why = "no such file";
+		r = -1;
+		goto out;
+	}
+	r = -1;
+	if (s->o.bits != e->o.bits) {
+		*why = "checkpoint has another hash size";
+		goto out;
+	}
+	if (s->o.mode != e->o.mode) {
+		*why = "checkpoint is for another input mode";
+		goto out;
+	}
+	if (s->nlevels != e->nlevels) {
+		*why = "checkpoint has other levels";
+		goto out;
+	}
+	for (i = 0; i < e->nlevels; i++)
+		if (s->kind[i] != e->kind[i]) {
+			*why = "checkpoint has other levels";
+			goto out;
+		}
+	common = s->labels.n < e->labels.n ? s->labels.n : e->labels.n;
+	for (i = 0; i < common; i++)
+		if (labels_find(&e->labels, s->labels.name[i],
+		    s->labels.len[i]) != (int)i) {
+			*why = "checkpoint has its labels in another order "
+			    "(give every shard the same -l)";
+			goto out;
+		}
+	for (i = common; i < s->labels.n; i++)
+		if (labels_add(&e->labels, s->labels.name[i],
+		    s->labels.len[i]) == -1) {
+			*why = "out of memory";
+			goto out;
+		}
+	e->labels.closed = e->labels.closed && s->labels.closed;
+	for (i = 0; i < e->nlevels; i++) {
+		struct level *d = e->level[i];
+
+		d->kind->merge(d, s->level[i], (double)d->updates,
+		    (double)s->level[i]->updates);
+		d->updates += s->level[i]->updates;
+		policy_merge(&e->policy[i], &s->policy[i]);
+	}
+	r = 0;
+out:
+	engine_free(s);
 	return r;
 }

@@ -36,6 +36,7 @@ struct engine_opts {
 	const char *labels;	/* closed set "a,b,c", or NULL for open */
 	unsigned bits;		/* hash bits; 0: the checkpoint's or default */
 	enum text_mode mode;
+	int mode_given;		/* the checkpoint must have the same mode */
 	unsigned field;		/* 1-based; 0 for the whole line */
 	int delim;
 	int expert_line;	/* the expert reads the whole line */
@@ -86,9 +87,19 @@ void engine_free(struct engine *e);
 /*
  * Loads the checkpoint at path.  Returns 1 when there is no such file, 0
  * when loaded, -1 with *why when it cannot be read, is not valid, or does
- * not fit the options (other labels, hash size or input mode).
+ * not fit the options (other labels, hash size or input mode).  What the
+ * options leave open (labels, hash size, input mode) is taken from the file.
  */
 int engine_load(struct engine *e, const char *path, const char **why);
+
+/*
+ * Merges the checkpoint at path into the engine, whose state came from
+ * engine_load: labels joined by name, models averaged by how much each
+ * learned, counts summed.  Returns 0, or -1 with *why when the file cannot
+ * be read or learned something else (hash size, input mode, levels, labels
+ * in another order).
+ */
+int engine_merge(struct engine *e, const char *path, const char **why);
 
 /* Saves the models to path atomically; 0, or -1 with *why and errno. */
 int engine_save(const struct engine *e, const char *path, const char **why);

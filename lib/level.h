@@ -30,6 +30,12 @@ struct level_kind {
 	/* Learns that the item's label is `label` (< nlabels). */
 	void (*learn)(struct level *, const struct feats *, size_t nlabels,
 	    size_t label);
+	/*
+	 * Merges src, learned elsewhere with the same kind, size and labels,
+	 * into dst: what each knows weighs by how much it learned, wd and ws.
+	 */
+	void (*merge)(struct level *dst, const struct level *src, double wd,
+	    double ws);
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);

@@ -118,6 +118,25 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 	}
 }
 
+/*
+ * Weights average by experience; the sums of squared gradients add up, as
+ * if one learner had seen both streams, so steps stay as small as the
+ * experience behind them.
+ */
+static void
+lr_merge(struct level *dst, const struct level *src, double wd, double ws)
+{
+	struct lr *d = (struct lr *)dst;
+	const struct lr *s = (const struct lr *)src;
+	double total = wd + ws;
+	size_t i;
+
+	for (i = 0; i <= d->mask && total > 0; i++) {
+		d->t[i].w = (float)((wd * d->t[i].w + ws * s->t[i].w) / total);
+		d->t[i].g += s->t[i].g;
+	}
+}
+
 static void
 lr_save(const struct level *l, struct wbuf *b)
 {
@@ -147,5 +166,6 @@ lr_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_lr = {
-	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_save, lr_load
+	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_merge, lr_save,
+	lr_load
 };

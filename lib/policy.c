@@ -97,6 +97,23 @@ policy_decide(struct policy *p, float agree, double target)
 }
 
 void
+policy_merge(struct policy *dst, const struct policy *src)
+{
+	double wd = (double)dst->trained, ws = (double)src->trained;
+	double total = wd + ws;
+	int i;
+
+	if (total == 0)
+		return;
+	for (i = 0; i < POLICY_SIGNALS; i++) {
+		dst->w[i] = (float)((wd * dst->w[i] + ws * src->w[i]) / total);
+		dst->g[i] += src->g[i];
+	}
+	dst->thresh = (wd * dst->thresh + ws * src->thresh) / total;
+	dst->trained += src->trained;
+}
+
+void
 policy_save(const struct policy *p, struct wbuf *b)
 {
 	int i;

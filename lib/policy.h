@@ -48,6 +48,9 @@ void policy_learn(struct policy *p, const float *x, int agreed, float weight);
  */
 int policy_decide(struct policy *p, float agree, double target);
 
+/* Merges src into dst, each weighing by the answers it learned from. */
+void policy_merge(struct policy *dst, const struct policy *src);
+
 void policy_save(const struct policy *p, struct wbuf *b);
 int policy_load(struct policy *p, struct rbuf *b);
 
