@@ -7,6 +7,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -199,18 +200,33 @@ show_progress(const struct engine_stats *s, int last)
 	    last ? "\n" : "");
 }
 
-/* Feeds every line of fp to the engine; 0, or -1 with *why. */
+/*
+ * Feeds every line of fd to the engine; 0, -1 with *why, or -2 when fd
+ * cannot be read.  While no line is complete the engine takes the
+ * expert's answers, so output keeps up with a slow input.
+ */
 static int
-run(struct engine *e, FILE *fp, const char *state, double *saved,
+run(struct engine *e, int fd, const char *state, double *saved,
     const char **why)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int r = 0;
+	struct reader rd;
+	char *line;
+	size_t n;
+	int r = 0, got;
 
-	while (r == 0 && !stop && (n = getline(&line, &cap, fp)) != -1) {
-		r = engine_push(e, line, text_chomp(line, (size_t)n), why);
+	reader_init(&rd, fd);
+	while (r == 0 && !stop) {
+		if ((got = reader_line(&rd, &line, &n)) == -1)
+			break;
+		if (got == 0) {
+			if ((r = engine_idle(e, fd, why)) == 0 &&
+			    reader_fill(&rd) == -1 && errno != EINTR) {
+				*why = strerror(errno);
+				r = -2;
+			}
+			continue;
+		}
+		r = engine_push(e, line, text_chomp(line, n), why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
 		if (r == 0 && state != NULL && seconds() - *saved > SAVE_EVERY) {
@@ -218,11 +234,7 @@ run(struct engine *e, FILE *fp, const char *state, double *saved,
 			*saved = seconds();
 		}
 	}
-	if (r == 0 && ferror(fp) && !stop) {
-		*why = strerror(errno);
-		r = -2;
-	}
-	free(line);
+	reader_release(&rd);
 	return r;
 }
 
@@ -440,21 +452,22 @@ main(int argc, char *argv[])
 	saved = seconds();
 	for (i = 0; r != -1 && !stop && i < (argc ? argc : 1); i++) {
 		const char *name = argc ? argv[i] : "-";
-		FILE *fp = stdin;
+		int fd = STDIN_FILENO;
 
-		if (strcmp(name, "-") != 0 && (fp = fopen(name, "r")) == NULL) {
+		if (strcmp(name, "-") != 0 &&
+		    (fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
 			warn("cannot read '%s'", name);
 			status = 1;
 			continue;
 		}
-		r = run(e, fp, state, &saved, &why);
+		r = run(e, fd, state, &saved, &why);
 		if (r == -2) {
 			warnx("cannot read '%s': %s", name, why);
 			status = 1;
 			r = 0;
 		}
-		if (fp != stdin)
-			fclose(fp);
+		if (fd != STDIN_FILENO)
+			close(fd);
 	}
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);

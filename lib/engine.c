@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,7 +475,7 @@ wait_one(struct engine *e, const char **why)
 
 	if (expert_busy(e->x) == 0 && e->gathered > 0)
 		return send(e, why);
-	if (expert_wait(e->x, &d) == -1) {
+	if (expert_wait(e->x, &d, -1) == -1) {
 		*why = errno == EINTR ? "interrupted" : "cannot wait for the expert";
 		return -1;
 	}
@@ -591,6 +592,33 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		answer_cheap(e, it, 0);
 	}
 	return flush(e, why);
+}
+
+int
+engine_idle(struct engine *e, int fd, const char **why)
+{
+	struct expert_done d;
+	struct pollfd p = { fd, POLLIN, 0 };
+	int r;
+
+	if (e->x == NULL || poll(&p, 1, 0) != 0)
+		return 0;
+	/* The input has stalled: a batch that is not full goes now. */
+	if (e->gathered > 0 && expert_busy(e->x) < e->o.expert.jobs &&
+	    send(e, why) == -1)
+		return -1;
+	while (expert_busy(e->x) > 0) {
+		if ((r = expert_wait(e->x, &d, fd)) == 1)
+			return 0;
+		if (r == -1) {
+			*why = errno == EINTR ? "interrupted" :
+			    "cannot wait for the expert";
+			return -1;
+		}
+		if (complete(e, &d, why) == -1 || flush(e, why) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 int

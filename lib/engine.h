@@ -112,6 +112,14 @@ int engine_save(const struct engine *e, const char *path, const char **why);
 int engine_push(struct engine *e, const char *line, size_t n,
     const char **why);
 
+/*
+ * Waits until fd can be read, taking the expert's answers meanwhile and
+ * emitting the lines they finish, so that output keeps up with a slow
+ * input.  A batch that is not full is sent if the input has stalled.
+ * Returns 0, or -1 as push.
+ */
+int engine_idle(struct engine *e, int fd, const char **why);
+
 /* Waits for every expert call and emits every line; 0 or -1 as push. */
 int engine_finish(struct engine *e, const char **why);
 

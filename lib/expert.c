@@ -24,6 +24,7 @@
 #define GRACE		1.0	/* seconds between TERM and KILL */
 #define BACKOFF		0.1	/* first pause before a retry, seconds */
 #define TICK		0.05	/* how often a silent child's exit is checked */
+#define SETTLE		0.01	/* quiet time after a persistent call's answers */
 
 enum { FREE, RUNNING, PAUSED };
 
@@ -39,7 +40,7 @@ struct slot {
 	struct call c;
 	size_t inoff;
 	char *out;		/* what the child wrote, up to a limit */
-	size_t outlen, outcap, lines;
+	size_t outlen, outcap, lines, linelen;
 	char **answer;
 	size_t *len, ncap;
 	pid_t pid;		/* -1: no process */
@@ -48,6 +49,7 @@ struct slot {
 	int tries;
 	double first, start, wake;	/* wake: kill or retry time */
 	double eof;		/* when a persistent one closed its stdout */
+	double last;		/* when it last wrote */
 };
 
 struct expert {
@@ -55,6 +57,7 @@ struct expert {
 	struct slot *slot;
 	int busy;
 	struct call gather;
+	int next;		/* the slot to check first */
 	struct pollfd *pfd;
 	struct slot **pslot;
 };
@@ -83,7 +86,7 @@ expert_new(const struct expert_opts *o)
 		return NULL;
 	x->o = *o;
 	x->slot = calloc((size_t)o->jobs, sizeof(*x->slot));
-	x->pfd = calloc(2 * (size_t)o->jobs, sizeof(*x->pfd));
+	x->pfd = calloc(2 * (size_t)o->jobs + 1, sizeof(*x->pfd));
 	x->pslot = calloc(2 * (size_t)o->jobs, sizeof(*x->pslot));
 	if (x->slot == NULL || x->pfd == NULL || x->pslot == NULL) {
 		expert_free(x);
@@ -255,33 +258,40 @@ spawn(struct expert *x, struct slot *s)
 	return 0;
 }
 
-/* Reads what the child wrote; keeps up to outcap bytes, drops the rest. */
+/*
+ * Keeps what the child wrote: each line cut to EXPERT_ANSWER_MAX bytes,
+ * and no more than outcap bytes in all, but every newline counted, so that
+ * a batch's answers are counted right whatever their length.
+ */
+static void
+keep(struct slot *s, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			s->lines++;
+			s->linelen = 0;
+		} else if (s->linelen++ >= EXPERT_ANSWER_MAX)
+			continue;
+		if (s->outlen < s->outcap)
+			s->out[s->outlen++] = p[i];
+	}
+}
+
+/* Reads all the child has written so far; closes its stdout at the end. */
 static void
 drain(struct slot *s)
 {
-	char sink[4096];
+	char buf[16384];
 	ssize_t r;
 
-	for (;;) {
-		if (s->outlen < s->outcap)
-			r = read(s->fdout, s->out + s->outlen,
-			    s->outcap - s->outlen);
-		else
-			r = read(s->fdout, sink, sizeof(sink));
+	while ((r = read(s->fdout, buf, sizeof(buf))) != 0) {
 		if (r > 0) {
-			if (s->outlen < s->outcap) {
-				const char *p = s->out + s->outlen;
-				ssize_t i;
-
-				for (i = 0; i < r; i++)
-					s->lines += p[i] == '\n';
-				s->outlen += (size_t)r;
-			}
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		break;
+			keep(s, buf, (size_t)r);
+			s->last = now();
+		} else if (errno != EINTR)
+			break;
 	}
 	if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 		closefd(&s->fdout);
@@ -293,7 +303,7 @@ try(struct expert *x, struct slot *s)
 {
 	if (x->o.persistent && s->pid != -1) {
 		/* A live process that wrote out of turn cannot be trusted. */
-		s->outlen = s->lines = 0;
+		s->outlen = s->lines = s->linelen = 0;
 		if (!s->exited &&
 		    waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid)
 			s->exited = 1;
@@ -305,7 +315,7 @@ try(struct expert *x, struct slot *s)
 	if (s->pid == -1 && spawn(x, s) == -1)
 		return -1;
 	s->inoff = 0;
-	s->outlen = s->lines = 0;
+	s->outlen = s->lines = s->linelen = 0;
 	s->killed = 0;
 	s->start = now();
 	s->wake = x->o.timeout > 0 ? s->start + x->o.timeout : 0;
@@ -328,7 +338,7 @@ expert_send(struct expert *x)
 		errno = s == NULL ? EBUSY : EINVAL;
 		return -1;
 	}
-	need = x->gather.n * EXPERT_ANSWER_MAX;
+	need = x->gather.n * (EXPERT_ANSWER_MAX + 1);
 	if (need > s->outcap) {
 		char *p = realloc(s->out, need + 1);
 
@@ -508,7 +518,8 @@ check(struct expert *x, struct slot *s, double t, struct expert_done *d)
 	}
 	if (!s->exited && waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid)
 		s->exited = 1;
-	if (x->o.persistent && s->lines >= s->c.n)
+	/* Lines past the answers, written at once, are caught by waiting. */
+	if (x->o.persistent && s->lines >= s->c.n && t - s->last >= SETTLE)
 		return outcome(x, s, d) == 0;
 	/* A persistent expert that closed its stdout is dying: its status. */
 	if (x->o.persistent && s->fdout < 0 && !s->exited) {
@@ -532,9 +543,9 @@ check(struct expert *x, struct slot *s, double t, struct expert_done *d)
 }
 
 int
-expert_wait(struct expert *x, struct expert_done *d)
+expert_wait(struct expert *x, struct expert_done *d, int fd)
 {
-	int i, n, ms;
+	int i, k, n, ms;
 	double t, next;
 
 	if (x->busy == 0) {
@@ -549,17 +560,23 @@ expert_wait(struct expert *x, struct expert_done *d)
 		t = now();
 		next = t + TICK;
 		n = 0;
-		for (i = 0; i < x->o.jobs; i++) {
-			struct slot *s = &x->slot[i];
+		/* Start where the last scan stopped: no call waits on another. */
+		for (k = 0; k < x->o.jobs; k++) {
+			struct slot *s = &x->slot[i = (x->next + k) % x->o.jobs];
 
 			if (s->state == FREE)
 				continue;
-			if (check(x, s, t, d))
+			if (check(x, s, t, d)) {
+				x->next = (i + 1) % x->o.jobs;
 				return 0;
+			}
 			if (s->state == FREE)
 				continue;
 			if (s->wake > 0 && s->wake < next)
 				next = s->wake;
+			if (x->o.persistent && s->lines >= s->c.n &&
+			    s->last + SETTLE < next)
+				next = s->last + SETTLE;
 			if (s->state != RUNNING)
 				continue;
 			/* Its stdout is closed: it is about to exit. */
@@ -574,12 +591,16 @@ expert_wait(struct expert *x, struct expert_done *d)
 				x->pslot[n++] = s;
 			}
 		}
+		if (fd >= 0)
+			x->pfd[n] = (struct pollfd){ fd, POLLIN, 0 };
 		ms = (int)((next - t) * 1000 + 0.999);
-		if (poll(x->pfd, (nfds_t)n, ms < 0 ? 0 : ms) == -1) {
+		if (poll(x->pfd, (nfds_t)n + (fd >= 0), ms < 0 ? 0 : ms) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
+		if (fd >= 0 && x->pfd[n].revents != 0)
+			return 1;
 		for (i = 0; i < n; i++) {
 			struct slot *s = x->pslot[i];
 

@@ -88,10 +88,11 @@ int expert_add(struct expert *x, uint64_t tag, const char *s, size_t n);
 int expert_send(struct expert *x);
 
 /*
- * Waits until a call ends and describes it in *d.  Returns 0, or -1: errno
+ * Waits until a call ends and describes it in *d, and returns 0; or, when
+ * fd is not -1, until fd can be read, and returns 1.  Returns -1: errno
  * EINTR when *stop was set, EINVAL when no call is in flight.
  */
-int expert_wait(struct expert *x, struct expert_done *d);
+int expert_wait(struct expert *x, struct expert_done *d, int fd);
 
 /*
  * Cleans one answer line in place: control bytes become spaces, white

@@ -83,7 +83,7 @@ call(const char *cmd, double timeout, int retries, const char *item,
 
 	assert(submit(x, 7, item, n) == 0);
 	assert(expert_busy(x) == 1);
-	assert(expert_wait(x, d) == 0);
+	assert(expert_wait(x, d, -1) == 0);
 	t = now() - t0;
 	assert(d->n == 1 && d->tag[0] == 7);
 	assert(expert_busy(x) == 0);
@@ -197,15 +197,15 @@ test_new_wait_errors(void)
 	x = pool("cat", 1, 0, 0);
 	assert(expert_busy(x) == 0);
 	errno = 0;
-	assert(expert_wait(x, &d) == -1 && errno == EINVAL);
+	assert(expert_wait(x, &d, -1) == -1 && errno == EINVAL);
 	/* More calls than jobs: refused, not queued. */
 	assert(submit(x, 1, "a", 1) == 0);
 	assert(submit(x, 2, "b", 1) == -1);
 	assert(expert_busy(x) == 1);
-	assert(expert_wait(x, &d) == 0 && d.n == 1 && d.tag[0] == 1);
+	assert(expert_wait(x, &d, -1) == 0 && d.n == 1 && d.tag[0] == 1);
 	assert(d.status == EXPERT_OK && strcmp(d.answer[0], "a") == 0);
 	errno = 0;
-	assert(expert_wait(x, &d) == -1 && errno == EINVAL);
+	assert(expert_wait(x, &d, -1) == -1 && errno == EINVAL);
 	expert_free(x);
 	no_children("errors");
 }
@@ -329,7 +329,7 @@ test_jobs(void)
 	assert(expert_busy(x) == 4);
 	assert(submit(x, 999, "no room", 7) == -1);
 	for (i = 0; i < 4; i++) {
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		assert(d.status == EXPERT_OK);
 		assert(d.n == 1 && d.tag[0] >= 100 && d.tag[0] < 104);
 		snprintf(item, sizeof(item), "item%d", (int)(d.tag[0] - 100));
@@ -363,7 +363,7 @@ test_reuse(void)
 			    strlen(item)) == 0);
 			next++;
 		}
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		snprintf(item, sizeof(item), "answer %d", (int)d.tag[0]);
 		assert(d.status == EXPERT_OK && strcmp(d.answer[0], item) == 0);
 		done++;
@@ -386,7 +386,7 @@ test_big_item(void)
 	assert(big != NULL);
 	memset(big, 'a', n);
 	assert(submit(x, 1, big, n) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK);
 	assert(d.len[0] == EXPERT_ANSWER_MAX);
 	for (i = 0; i < d.len[0]; i++)
@@ -395,7 +395,7 @@ test_big_item(void)
 	assert(now() - t0 < 10);
 	/* The slot is clean for the next call. */
 	assert(submit(x, 2, "x", 1) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && strcmp(d.answer[0], "x") == 0);
 	expert_free(x);
 	free(big);
@@ -477,7 +477,7 @@ test_batch(void)
 	assert(expert_send(x) == -1 && errno == EINVAL);
 	send_items(x, items);
 	assert(expert_busy(x) == 1);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && d.n == 3);
 	for (i = 0; i < 3; i++)
 		assert(d.tag[i] == (uint64_t)(i + 1));
@@ -491,13 +491,13 @@ test_batch(void)
 	errno = 0;
 	assert(expert_add(x, 4, "d", 1) == -1 && errno == ENOSPC);
 	assert(expert_send(x) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && d.n == 3);
 	assert(strcmp(d.answer[2], "c") == 0);
 	/* A partial batch is a batch. */
 	assert(expert_add(x, 9, "only", 4) == 1);
 	assert(expert_send(x) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && d.n == 1 && d.tag[0] == 9);
 	assert(strcmp(d.answer[0], "only") == 0);
 	expert_free(x);
@@ -506,14 +506,14 @@ test_batch(void)
 	/* Blank lines are items without an answer, not skipped. */
 	x = pool_opts("echo a; echo; echo c", 1, 3, 0, 5, 0);
 	send_items(x, items);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && d.n == 3);
 	assert(d.len[1] == 0 && strcmp(d.answer[2], "c") == 0);
 	expert_free(x);
 	/* The last line may lack its newline. */
 	x = pool_opts("printf 'a\\nb\\nc'", 1, 3, 0, 5, 0);
 	send_items(x, items);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && strcmp(d.answer[2], "c") == 0);
 	expert_free(x);
 	no_children("batch lines");
@@ -534,7 +534,7 @@ test_batch_count(void)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		x = pool_opts(cmds[i], 1, 3, 0, 5, 0);
 		send_items(x, items);
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		if (d.status != EXPERT_COUNT) {
 			fprintf(stderr, "batch of 3 through '%s': status %d, "
 			    "want EXPERT_COUNT\n", cmds[i], (int)d.status);
@@ -546,7 +546,7 @@ test_batch_count(void)
 	/* With retries, it is tried again. */
 	x = pool_opts("head -n 1", 1, 3, 0, 5, 1);
 	send_items(x, items);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_COUNT && d.retries == 1);
 	expert_free(x);
 	no_children("batch count");
@@ -569,7 +569,7 @@ test_persistent(void)
 
 		snprintf(item, sizeof(item), "item%d", i);
 		assert(submit(x, (uint64_t)i, item, strlen(item)) == 0);
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		if (d.status != EXPERT_OK) {
 			fprintf(stderr, "persistent call %d: status %d code "
 			    "%d\n", i, (int)d.status, d.code);
@@ -589,7 +589,7 @@ test_persistent(void)
 	}
 	/* A batch to the same process. */
 	send_items(x, two);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(d.status == EXPERT_OK && d.n == 2);
 	assert(strncmp(d.answer[0], pid, strlen(pid)) == 0);
 	assert(strcmp(d.answer[1] + strlen(pid), " y") == 0);
@@ -610,7 +610,7 @@ test_persistent_restart(void)
 
 	for (i = 0; i < 3; i++) {
 		assert(submit(x, (uint64_t)i, "again", 5) == 0);
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		if (d.status != EXPERT_OK || strcmp(d.answer[0], "again")) {
 			fprintf(stderr, "persistent restart, call %d: status "
 			    "%d\n", i, (int)d.status);
@@ -626,7 +626,7 @@ test_persistent_restart(void)
 		double t0 = now();
 
 		assert(submit(x, 1, "x", 1) == 0);
-		assert(expert_wait(x, &d) == 0);
+		assert(expert_wait(x, &d, -1) == 0);
 		assert(d.status == EXPERT_TIMEOUT);
 		assert(now() - t0 < 3);
 	}
@@ -636,7 +636,7 @@ test_persistent_restart(void)
 	/* One that dies at once: a failure, not a hang. */
 	x = pool_opts("exit 4", 1, 1, 1, 5, 0);
 	assert(submit(x, 1, "x", 1) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	if (d.status != EXPERT_EXIT || d.code != 4) {
 		fprintf(stderr, "persistent 'exit 4': status %d code %d, "
 		    "want EXPERT_EXIT 4\n", (int)d.status, d.code);
@@ -661,10 +661,10 @@ test_stop(void)
 	assert(submit(x, 5, "x", 1) == 0);
 	stop = 1;
 	errno = 0;
-	assert(expert_wait(x, &d) == -1 && errno == EINTR);
+	assert(expert_wait(x, &d, -1) == -1 && errno == EINTR);
 	assert(expert_busy(x) == 1);
 	stop = 0;
-	assert(expert_wait(x, &d) == 0 && d.tag[0] == 5);
+	assert(expert_wait(x, &d, -1) == 0 && d.tag[0] == 5);
 	assert(d.status == EXPERT_OK && strcmp(d.answer[0], "x") == 0);
 	expert_free(x);
 	no_children("stop");
@@ -702,7 +702,7 @@ test_free_busy(void)
 
 	x = pool("cat", 2, 0, 0);
 	assert(submit(x, 1, "x", 1) == 0);
-	assert(expert_wait(x, &d) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
 	assert(submit(x, 2, "y", 1) == 0);
 	expert_free(x);
 	no_children("expert_free after a call");
