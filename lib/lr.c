@@ -17,6 +17,14 @@
 
 #define ETA	0.2f	/* AdaGrad's base step */
 
+#define PREFETCH 8	/* features looked up ahead */
+
+#ifdef __GNUC__
+#define prefetch(p)	__builtin_prefetch(p)
+#else
+#define prefetch(p)	((void)(p))
+#endif
+
 struct slot {
 	float w, g;	/* weight, sum of squared gradients */
 };
@@ -85,6 +93,9 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 		uint32_t s = slot_of(m, f->hash[i]);
 		float v = f->val[i];
 
+		/* The table is larger than the caches: ask for slots early. */
+		if (i + PREFETCH < f->n)
+			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		seen += m->t[s].g > 0;
 		for (c = 0; c < nlabels; c++)
 			p[c] += v * m->t[(s ^ c) & m->mask].w;
