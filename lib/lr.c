@@ -130,21 +130,27 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 }
 
 /*
- * Weights average by experience; the sums of squared gradients add up, as
- * if one learner had seen both streams, so steps stay as small as the
- * experience behind them.
+ * Each weight averages the two sides' weights, each weighing by the sum of
+ * its squared gradients there: a side that never saw a feature has no say
+ * in its weight (a plain average would halve what the other learned).
+ * The sums add up, as if one learner had seen both streams.
  */
 static void
 lr_merge(struct level *dst, const struct level *src, double wd, double ws)
 {
 	struct lr *d = (struct lr *)dst;
 	const struct lr *s = (const struct lr *)src;
-	double total = wd + ws;
 	size_t i;
 
-	for (i = 0; i <= d->mask && total > 0; i++) {
-		d->t[i].w = (float)((wd * d->t[i].w + ws * s->t[i].w) / total);
-		d->t[i].g += s->t[i].g;
+	(void)wd;
+	(void)ws;
+	for (i = 0; i <= d->mask; i++) {
+		float g = d->t[i].g + s->t[i].g;
+
+		if (g > 0)
+			d->t[i].w = (d->t[i].g * d->t[i].w +
+			    s->t[i].g * s->t[i].w) / g;
+		d->t[i].g = g;
 	}
 }
 
