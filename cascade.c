@@ -250,9 +250,12 @@ merge(int argc, char *argv[])
 	const char *out = NULL, *why;
 	int c, i;
 
+	opterr = 0;	/* getopt would name "merge", not us */
 	while ((c = getopt(argc, argv, "o:")) != -1) {
-		if (c != 'o')
+		if (c != 'o') {
+			warnx("merge: bad option or missing value: -%c", optopt);
 			usage();
+		}
 		out = optarg;
 	}
 	argc -= optind;
