@@ -19,7 +19,9 @@ FUZZ_BIN = tests/fuzz/fuzz_text tests/fuzz/fuzz_answer tests/fuzz/fuzz_state
 FUZZ_CC = clang
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -std=c11 -Wall -Wextra
-SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+# (CFLAGS given on make's command line replace the += below, so repeat them.)
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-std=c11 -Wall -Wextra
 
 all: cascade
 
@@ -44,7 +46,9 @@ test: cascade $(UNIT) $(REPLAY)
 
 # libFuzzer binaries, built from the sources (not the plain objects).  Run
 # e.g. tests/fuzz/fuzz_text -max_total_time=600 tests/fuzz/work/text
-# tests/fuzz/corpus/text (new inputs go to the first directory).
+# tests/fuzz/corpus/text (new inputs go to the first directory).  Until
+# state_read bounds its buffer by the file's size, give fuzz_state
+# -malloc_limit_mb=4200, or corpus/state/oom_len_2g stops it at once.
 fuzz: $(FUZZ_BIN)
 
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ:.o=.c) lib/*.h
@@ -73,11 +77,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/cascade $(DESTDIR)$(MANDIR)/man1/cascade.1
 
 clean:
-	rm -f cascade *.o lib/*.o lib/*.a $(UNIT)
+	rm -f cascade *.o lib/*.o lib/*.a $(UNIT) $(REPLAY) $(FUZZ_BIN)
 
-clean: clean-fuzz
-
-clean-fuzz:
-	rm -f $(REPLAY) $(FUZZ_BIN)
-
-.PHONY: all test demo install uninstall clean fuzz sanitize clean-fuzz
+.PHONY: all test demo install uninstall clean fuzz sanitize

@@ -104,12 +104,14 @@ labels_parse(struct labels *l, const char *list)
 {
 	const char *p = list, *comma;
 
-	do {
+	for (;;) {
 		comma = strchr(p, ',');
 		if (labels_add(l, p, comma ? (size_t)(comma - p) : strlen(p)) < 0)
 			return -1;
+		if (comma == NULL)
+			break;
 		p = comma + 1;
-	} while (comma != NULL);
+	}
 	l->closed = 1;
 	return 0;
 }

@@ -172,7 +172,7 @@ lr_load(struct level *l, struct rbuf *b)
 	struct lr *m = (struct lr *)l;
 	size_t i;
 
-	for (i = 0; i <= m->mask; i++) {
+	for (i = 0; i <= m->mask && !b->err; i++) {
 		m->t[i].w = rbuf_f32(b);
 		m->t[i].g = rbuf_f32(b);
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||

@@ -309,6 +309,11 @@ state_read(const char *path, struct wbuf *payload)
 		goto out;
 	}
 	zlen = (size_t)st.st_size - HEADER;
+	/* Deflate shrinks by at most about 1032 to 1: no bigger payload fits. */
+	if (len > (uint64_t)zlen * 1032 + 64) {
+		why = "bad payload length";
+		goto out;
+	}
 	if ((z = malloc(zlen ? zlen : 1)) == NULL ||
 	    (payload->p = malloc((size_t)len + 1)) == NULL) {
 		why = "out of memory";

@@ -291,7 +291,8 @@ reader_release(struct reader *r)
 int
 reader_line(struct reader *r, char **line, size_t *len)
 {
-	char *nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+	char *nl = r->end > r->scan ?
+	    memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
 
 	if (nl == NULL) {
 		r->scan = r->end;

@@ -241,7 +241,7 @@ test_roundtrip(void)
 	file = get_file(p, &n);
 	assert(n > 24);
 	assert(memcmp(file, "\x89" "CASCKP\n", 8) == 0);
-	assert(memcmp(file + 8, "\x01\x00\x00\x00", 4) == 0);
+	assert(file[8] == STATE_VERSION && memcmp(file + 9, "\0\0\0", 3) == 0);
 	assert(file[16] == (w.n & 0xff) && file[17] == (w.n >> 8));
 	assert(memcmp(file + 18, "\0\0\0\0\0\0", 6) == 0);
 	free(file);
@@ -333,13 +333,13 @@ test_read_bad_files(void)
 	put_file(p, file, n);
 	expect_refused(p, EINVAL, "a file with a wrong magic");
 	file[1] = 'C';
-	/* Versions 0, 2 and 2^32 - 1. */
+	/* Versions 0, the next one and 2^32 - 1. */
 	file[8] = 0;
 	put_file(p, file, n);
 	expect_refused(p, EINVAL, "a file of version 0");
-	file[8] = 2;
+	file[8] = STATE_VERSION + 1;
 	put_file(p, file, n);
-	expect_refused(p, EINVAL, "a file of version 2");
+	expect_refused(p, EINVAL, "a file of the next version");
 	memset(file + 8, 0xff, 4);
 	put_file(p, file, n);
 	expect_refused(p, EINVAL, "a file of version 0xffffffff");

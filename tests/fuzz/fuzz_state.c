@@ -4,9 +4,9 @@
  *
  * The first byte picks how the rest is used.  Even: the rest is the file
  * as it is, for the header, length and zlib checks.  Odd: the rest is a
- * payload, wrapped here in a valid header (magic, version, CRC, length)
- * and compressed, so that the fuzzer reaches the engine's payload parser
- * behind the checksum.  The file is written to one temporary path made
+ * payload, compressed and wrapped here in a valid header (magic, version,
+ * CRC of the compressed bytes, length) as state_write does, so that the
+ * fuzzer reaches the engine's payload parser behind the checksum.  The file is written to one temporary path made
  * once per process, loaded into an engine with default options, and
  * everything is freed: any input must be refused or loaded, never crash.
  */
@@ -77,7 +77,7 @@ put(const uint8_t *p, size_t n, int wrap)
 		}
 		memcpy(head, magic, 8);
 		le(head + 8, STATE_VERSION, 4);
-		le(head + 12, crc32(0, p, (uInt)n), 4);
+		le(head + 12, crc32(0, z, (uInt)zlen), 4);
 		le(head + 16, n, 8);
 		ok = fwrite(head, 1, sizeof(head), f) == sizeof(head) &&
 		    fwrite(z, 1, zlen, f) == zlen;
