@@ -166,6 +166,9 @@ summary(const struct engine *e, double secs)
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
 	    share(s->expert, s->items), (unsigned long long)s->fallback);
+	if (s->missing > 0)
+		fprintf(stderr, "cascade: %llu lines without the field\n",
+		    (unsigned long long)s->missing);
 	fprintf(stderr, "cascade: expert: %llu items in %llu calls, "
 	    "%llu invalid answers, %llu failed, %llu timeouts, %llu retries\n",
 	    (unsigned long long)s->asked, (unsigned long long)s->calls,

@@ -60,7 +60,6 @@ struct engine_opts {
 struct engine_stats {
 	uint64_t items;
 	uint64_t cheap;			/* answered by a level */
-	uint64_t by_level[ENGINE_LEVELS_MAX];
 	uint64_t expert;		/* answered by the expert */
 	uint64_t fallback;
 	uint64_t invalid;		/* expert answers that map to no label */
