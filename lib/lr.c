@@ -121,7 +121,7 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 			struct slot *t = &m->t[(s ^ c) & m->mask];
 			float g = m->p[c] * f->val[i];
 
-			if (g != 0) {
+			if (g * g > 0) {	/* g * g may underflow to 0 */
 				t->g += g * g;
 				t->w -= ETA * g / sqrtf(t->g);
 			}

@@ -75,7 +75,7 @@ policy_learn(struct policy *p, const float *x, int agreed, float weight)
 	for (i = 0; i < POLICY_SIGNALS; i++) {
 		float g = err * x[i];
 
-		if (g != 0) {
+		if (g * g > 0) {	/* g * g may underflow to 0 */
 			p->g[i] += g * g;
 			p->w[i] -= ETA * g / sqrtf(p->g[i]);
 		}
