@@ -21,7 +21,7 @@
 #include "state.h"
 
 #define WARMUP		16	/* expert answers before a level may answer */
-#define EXPLORE		0.01	/* share of sure items still sent on */
+#define EXPLORE		0.02	/* share of sure items still sent on */
 #define WARN_MAX	10	/* failed calls reported one by one */
 #define REPLAY		512	/* expert-labelled items kept to learn again */
 #define REPLAY_FEATS	4096	/* features kept of each */

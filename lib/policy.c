@@ -12,7 +12,7 @@
 #include "policy.h"
 
 #define ETA		0.05f	/* AdaGrad step of the agreement model */
-#define GAIN		0.02	/* threshold step per unit of error */
+#define GAIN		0.01	/* threshold step per unit of error */
 
 void
 policy_init(struct policy *p, double target)
