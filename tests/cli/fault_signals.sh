@@ -1,12 +1,12 @@
 #!/bin/sh
-# SIGINT (and SIGHUP) mid-stream with a slow expert: exit 130 (129) in a few seconds, state saved and loadable, no expert left.
+# SIGTERM, SIGINT or SIGHUP mid-stream with a slow expert: exit 143, 130, 129 in a few seconds, state saved and loadable, no expert left.
 . "${0%/*}/../setup"
 { seq 1 10; seq 11 30 | sed 's/$/ slow good/'; } >"$T/in"
 # Answers at once, but sleeps 5.37 s on items with "slow".
 cmd='echo "hang $$" >>"$CALLS"; read -r x; case $x in *slow*) sleep 5.37 ;; esac; echo positive'
 pid=
 trap '[ -z "$pid" ] || kill -KILL $pid 2>/dev/null || true; rm -rf "$T"' EXIT
-for sw in INT:130 HUP:129; do
+for sw in TERM:143 INT:130 HUP:129; do
 	sig=${sw%:*} want=${sw#*:}
 	: >"$T/out"
 	: >"$CALLS"
