@@ -75,11 +75,9 @@ struct engine {
 static double
 uniform(struct engine *e)
 {
-	uint64_t z = (e->rng += 0x9e3779b97f4a7c15ULL);
+	/* SplitMix64: a Weyl sequence through the hash's finaliser. */
+	uint64_t z = text_mix(e->rng += 0x9e3779b97f4a7c15ULL);
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
 	return (double)(z >> 11) / 9007199254740992.0;
 }
 

@@ -51,8 +51,8 @@ tables_init(void)
 }
 
 /* SplitMix64's finaliser: spreads FNV's weak low bits over the word. */
-static inline uint64_t
-mix(uint64_t z)
+uint64_t
+text_mix(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -67,7 +67,7 @@ text_hash(const char *s, size_t n)
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
-	return mix(h);
+	return text_mix(h);
 }
 
 void
@@ -133,8 +133,8 @@ words(struct feats *f, const unsigned char *s, size_t n)
 		if (cl == SKIP && inword)
 			continue;
 		if (inword) {
-			if ((r = feats_push(f, mix(h), 1)) == 0 && hasprev)
-				r = feats_push(f, mix(prev * FNV_PRIME + h), 1);
+			if ((r = feats_push(f, text_mix(h), 1)) == 0 && hasprev)
+				r = feats_push(f, text_mix(prev * FNV_PRIME + h), 1);
 			prev = h;
 			hasprev = 1;
 			inword = 0;
@@ -143,8 +143,8 @@ words(struct feats *f, const unsigned char *s, size_t n)
 		if (cl == PUNCT && r == 0) {
 			uint64_t p = (FNV_OFFSET ^ s[i]) * FNV_PRIME;
 
-			if ((r = feats_push(f, mix(p), 1)) == 0 && hasprev)
-				r = feats_push(f, mix(prev * FNV_PRIME + p), 1);
+			if ((r = feats_push(f, text_mix(p), 1)) == 0 && hasprev)
+				r = feats_push(f, text_mix(prev * FNV_PRIME + p), 1);
 			prev = p;
 			hasprev = 1;
 		}

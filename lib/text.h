@@ -75,6 +75,12 @@ int reader_fill(struct reader *r);
 /* Strips a trailing "\n", then a "\r" before it; returns the new length. */
 size_t text_chomp(const char *line, size_t n);
 
+/*
+ * The finaliser of that hash (SplitMix64's): every bit of z reaches every
+ * bit of the result, so it also turns a counter into random numbers.
+ */
+uint64_t text_mix(uint64_t z);
+
 /* The documented 64-bit hash of the n bytes at s. */
 uint64_t text_hash(const char *s, size_t n);
 
