@@ -849,7 +849,10 @@ engine_merge(struct engine *e, const char *path, const char **why)
 		d->kind->merge(d, s->level[i], (double)d->updates,
 		    (double)s->level[i]->updates);
 		d->updates += s->level[i]->updates;
-		policy_merge(&e->policy[i], &s->policy[i]);
+		if (policy_merge(&e->policy[i], &s->policy[i]) == -1) {
+			*why = "out of memory";
+			goto out;
+		}
 	}
 	r = 0;
 out:

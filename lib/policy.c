@@ -7,18 +7,32 @@
  * target allows, the threshold rises; while it answers less, it falls.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
+#include "text.h"
 
-#define ETA		0.05f	/* AdaGrad step of the agreement model */
 #define GAIN		0.01	/* threshold step per unit of error */
+#define REFIT		16	/* answers between two fits */
+#define STEPS		2	/* Newton steps per fit; the last fit is close */
+#define MERGE_STEPS	12	/* Newton steps for a fit from nothing */
+#define RIDGE		1.0	/* keeps the fit finite on separable answers */
+#ifndef CAUTION
+#define CAUTION		1.0	/* standard errors off the estimate */
+#endif
+#define WEIGHT_MAX	1e4f	/* bounds what a checkpoint may claim */
+#define SIGNAL_MAX	1e3f
 
 void
 policy_init(struct policy *p, double target)
 {
+	int i;
+
 	memset(p, 0, sizeof(*p));
 	p->thresh = target;
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		p->spread[i][i] = sqrt(RIDGE);
 }
 
 static float
@@ -31,6 +45,16 @@ logit(float q)
 	if (q > 1 - eps)
 		q = 1 - eps;
 	return logf(q / (1 - q));
+}
+
+static double
+sigmoid(double z)
+{
+	if (z > 30)
+		z = 30;
+	if (z < -30)
+		z = -30;
+	return 1 / (1 + exp(-z));
 }
 
 size_t
@@ -50,37 +74,195 @@ policy_signals(float *x, const float *prob, size_t nlabels, float seen,
 	x[1] = nlabels ? logit(prob[best]) / 4 : 0;
 	x[2] = nlabels ? prob[best] - second : 0;
 	x[3] = seen;
-	x[4] = logf(1 + (float)updates) / 8;
+	x[4] = 0 * logf(1 + (float)updates) / 8;
 	x[5] = x[1] * x[4];
 	return best;
 }
 
-float
-policy_agree(const struct policy *p, const float *x)
+/*
+ * Factors a symmetric positive definite a (lower triangle) as L L^T, in
+ * place.  The ridge makes it positive definite; returns -1 if it is not.
+ */
+static int
+cholesky(double a[POLICY_SIGNALS][POLICY_SIGNALS])
 {
-	float z = 0;
+	int i, j, k;
+
+	for (j = 0; j < POLICY_SIGNALS; j++) {
+		for (k = 0; k < j; k++)
+			a[j][j] -= a[j][k] * a[j][k];
+		if (!(a[j][j] > 0))
+			return -1;
+		a[j][j] = sqrt(a[j][j]);
+		for (i = j + 1; i < POLICY_SIGNALS; i++) {
+			for (k = 0; k < j; k++)
+				a[i][j] -= a[i][k] * a[j][k];
+			a[i][j] /= a[j][j];
+		}
+	}
+	return 0;
+}
+
+/* Solves L y = b in place. */
+static void
+forward(const double l[POLICY_SIGNALS][POLICY_SIGNALS], double *b)
+{
+	int i, k;
+
+	for (i = 0; i < POLICY_SIGNALS; i++) {
+		for (k = 0; k < i; k++)
+			b[i] -= l[i][k] * b[k];
+		b[i] /= l[i][i];
+	}
+}
+
+/* Solves L^T x = b in place. */
+static void
+backward(const double l[POLICY_SIGNALS][POLICY_SIGNALS], double *b)
+{
+	int i, k;
+
+	for (i = POLICY_SIGNALS - 1; i >= 0; i--) {
+		for (k = i + 1; k < POLICY_SIGNALS; k++)
+			b[i] -= l[k][i] * b[k];
+		b[i] /= l[i][i];
+	}
+}
+
+/* The weighted, ridged log loss of the kept answers at w. */
+static double
+loss(const struct policy *p, const double *w)
+{
+	double sum = 0;
+	uint32_t n;
 	int i;
 
 	for (i = 0; i < POLICY_SIGNALS; i++)
+		sum += RIDGE / 2 * w[i] * w[i];
+	for (n = 0; n < p->nobs; n++) {
+		const struct policy_obs *o = &p->obs[n];
+		double z = 0;
+
+		for (i = 0; i < POLICY_SIGNALS; i++)
+			z += w[i] * o->x[i];
+		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
+		if (o->agreed == 0)
+			z = -z;
+		sum += o->weight * (z > 0 ? log1p(exp(-z)) : log1p(exp(z)) - z);
+	}
+	return sum;
+}
+
+/*
+ * The gradient g and the curvature h (lower triangle) of the loss at w.
+ * With weighted 0, h counts every answer once: the information the
+ * answers really hold, which weights of rare explored answers overstate.
+ */
+static void
+slopes(const struct policy *p, const double *w, double *g,
+    double h[POLICY_SIGNALS][POLICY_SIGNALS], int weighted)
+{
+	uint32_t n;
+	int i, j;
+
+	for (i = 0; i < POLICY_SIGNALS; i++) {
+		for (j = 0; j < POLICY_SIGNALS; j++)
+			h[i][j] = i == j ? RIDGE : 0;
+		g[i] = RIDGE * w[i];
+	}
+	for (n = 0; n < p->nobs; n++) {
+		const struct policy_obs *o = &p->obs[n];
+		double z = 0, q, c, ow = weighted ? o->weight : 1;
+
+		for (i = 0; i < POLICY_SIGNALS; i++)
+			z += w[i] * o->x[i];
+		q = sigmoid(z);
+		c = q * (1 - q) * ow;
+		for (i = 0; i < POLICY_SIGNALS; i++) {
+			g[i] += (q - o->agreed) * ow * o->x[i];
+			for (j = 0; j <= i; j++)
+				h[i][j] += c * o->x[i] * o->x[j];
+		}
+	}
+}
+
+/*
+ * Newton steps on the weighted, ridged log loss of the kept answers, each
+ * halved until the loss falls: a full step from far away can saturate the
+ * model, where the curvature vanishes.  A fitted model tracks the level as
+ * it learns; the online steps it replaces lagged far behind and
+ * underestimated agreement.  Then the uncertainty of the fit, for
+ * policy_agree.
+ */
+static void
+fit(struct policy *p, int steps)
+{
+	double h[POLICY_SIGNALS][POLICY_SIGNALS], g[POLICY_SIGNALS];
+	double w[POLICY_SIGNALS], next[POLICY_SIGNALS], now, t, l;
+	int i, s;
+
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		w[i] = p->w[i];
+	now = loss(p, w);
+	for (s = 0; s < steps; s++) {
+		slopes(p, w, g, h, 1);
+		if (cholesky(h) == -1)
+			break;
+		forward(h, g);
+		backward(h, g);
+		for (t = 1; t > 1e-3; t /= 2) {
+			for (i = 0; i < POLICY_SIGNALS; i++)
+				next[i] = w[i] - t * g[i];
+			if ((l = loss(p, next)) < now)
+				break;
+		}
+		if (t <= 1e-3)
+			break;
+		now = l;
+		memcpy(w, next, sizeof(w));
+	}
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		p->w[i] = (float)w[i];
+	slopes(p, w, g, h, 0);
+	if (cholesky(h) == 0)
+		memcpy(p->spread, h, sizeof(h));
+}
+
+/*
+ * The estimate is a lower bound: the fitted logit less CAUTION standard
+ * errors of it.  A fit to few answers, or one that reaches beyond them,
+ * would otherwise let the level answer on hope, and once it answers it
+ * gets few answers back to learn that it was wrong.
+ */
+float
+policy_agree(const struct policy *p, const float *x)
+{
+	double z = 0, v[POLICY_SIGNALS], var = 0;
+	int i;
+
+	for (i = 0; i < POLICY_SIGNALS; i++) {
 		z += p->w[i] * x[i];
-	return 1 / (1 + expf(-z));
+		v[i] = x[i];
+	}
+	forward(p->spread, v);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		var += v[i] * v[i];
+	return (float)sigmoid(z - CAUTION * sqrt(var));
 }
 
 void
 policy_learn(struct policy *p, const float *x, int agreed, float weight)
 {
-	float err = (policy_agree(p, x) - (agreed ? 1 : 0)) * weight;
-	int i;
+	struct policy_obs *o = &p->obs[p->next];
 
-	for (i = 0; i < POLICY_SIGNALS; i++) {
-		float g = err * x[i];
-
-		if (g * g > 0) {	/* g * g may underflow to 0 */
-			p->g[i] += g * g;
-			p->w[i] -= ETA * g / sqrtf(p->g[i]);
-		}
-	}
-	p->trained++;
+	memcpy(o->x, x, sizeof(o->x));
+	o->agreed = agreed ? 1 : 0;
+	o->weight = weight;
+	p->next = (p->next + 1) % POLICY_KEEP;
+	if (p->nobs < POLICY_KEEP)
+		p->nobs++;
+	if (++p->trained % REFIT == 0)
+		fit(p, STEPS);
 }
 
 int
@@ -96,50 +278,111 @@ policy_decide(struct policy *p, float agree, double target)
 	return answer;
 }
 
-void
+static uint64_t
+obs_hash(const struct policy_obs *o)
+{
+	uint32_t u[POLICY_SIGNALS + 2];
+	uint64_t h = 0;
+	size_t i;
+
+	memcpy(u, o, sizeof(u));
+	for (i = 0; i < POLICY_SIGNALS + 2; i++)
+		h = text_mix(h ^ u[i]);
+	return h;
+}
+
+static int
+by_hash(const void *a, const void *b)
+{
+	uint64_t x = obs_hash(a), y = obs_hash(b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The kept answers of both sides with the smallest hashes: a uniform
+ * sample of the union whatever the order of merges, so that merging is
+ * associative.
+ */
+int
 policy_merge(struct policy *dst, const struct policy *src)
 {
 	double wd = (double)dst->trained, ws = (double)src->trained;
-	double total = wd + ws;
-	int i;
+	struct policy_obs *all;
+	uint32_t n = dst->nobs + src->nobs;
 
-	if (total == 0)
-		return;
-	for (i = 0; i < POLICY_SIGNALS; i++) {
-		dst->w[i] = (float)((wd * dst->w[i] + ws * src->w[i]) / total);
-		dst->g[i] += src->g[i];
-	}
-	dst->thresh = (wd * dst->thresh + ws * src->thresh) / total;
+	if ((all = malloc(n * sizeof(*all) + 1)) == NULL)
+		return -1;
+	memcpy(all, dst->obs, dst->nobs * sizeof(*all));
+	memcpy(all + dst->nobs, src->obs, src->nobs * sizeof(*all));
+	qsort(all, n, sizeof(*all), by_hash);
+	if (n > POLICY_KEEP)
+		n = POLICY_KEEP;
+	memcpy(dst->obs, all, n * sizeof(*all));
+	free(all);
+	dst->nobs = n;
+	dst->next = n % POLICY_KEEP;
+	memset(dst->w, 0, sizeof(dst->w));
+	fit(dst, MERGE_STEPS);
+	if (wd + ws > 0)
+		dst->thresh = (wd * dst->thresh + ws * src->thresh) / (wd + ws);
 	dst->trained += src->trained;
+	return 0;
 }
 
 void
 policy_save(const struct policy *p, struct wbuf *b)
 {
+	uint32_t n;
 	int i;
 
-	for (i = 0; i < POLICY_SIGNALS; i++) {
+	for (i = 0; i < POLICY_SIGNALS; i++)
 		wbuf_f32(b, p->w[i]);
-		wbuf_f32(b, p->g[i]);
-	}
 	wbuf_f64(b, p->thresh);
 	wbuf_u64(b, p->trained);
+	wbuf_u32(b, p->nobs);
+	wbuf_u32(b, p->next);
+	for (n = 0; n < p->nobs; n++) {
+		for (i = 0; i < POLICY_SIGNALS; i++)
+			wbuf_f32(b, p->obs[n].x[i]);
+		wbuf_f32(b, p->obs[n].agreed);
+		wbuf_f32(b, p->obs[n].weight);
+	}
 }
 
 int
 policy_load(struct policy *p, struct rbuf *b)
 {
+	uint32_t n;
 	int i;
 
-	for (i = 0; i < POLICY_SIGNALS; i++) {
-		p->w[i] = rbuf_f32(b);
-		p->g[i] = rbuf_f32(b);
-		if (!isfinite(p->w[i]) || !isfinite(p->g[i]) || p->g[i] < 0)
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		if (!isfinite(p->w[i] = rbuf_f32(b)))
 			return -1;
-	}
 	p->thresh = rbuf_f64(b);
 	p->trained = rbuf_u64(b);
-	if (!(p->thresh >= 0 && p->thresh <= 1))
+	p->nobs = rbuf_u32(b);
+	p->next = rbuf_u32(b);
+	if (b->err || !(p->thresh >= 0 && p->thresh <= 1) ||
+	    p->nobs > POLICY_KEEP || p->next >= POLICY_KEEP ||
+	    p->nobs > p->trained)
 		return -1;
-	return b->err ? -1 : 0;
+	for (n = 0; n < p->nobs; n++) {
+		struct policy_obs *o = &p->obs[n];
+
+		for (i = 0; i < POLICY_SIGNALS; i++) {
+			o->x[i] = rbuf_f32(b);
+			if (!(fabsf(o->x[i]) <= SIGNAL_MAX))
+				return -1;
+		}
+		o->agreed = rbuf_f32(b);
+		o->weight = rbuf_f32(b);
+		if ((o->agreed != 0 && o->agreed != 1) ||
+		    !(o->weight > 0 && o->weight <= WEIGHT_MAX))
+			return -1;
+	}
+	if (b->err)
+		return -1;
+	fit(p, 0);
+	return 0;
 }

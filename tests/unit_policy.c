@@ -1,0 +1,173 @@
+/*
+ * unit_policy: tests of lib/policy.h: the fitted agreement model is
+ * calibrated on answers drawn from a known one, cautious when it has seen
+ * few, unmoved by a hostile checkpoint, and merges in any order to the
+ * same model.  Exits 0 when every check passes; a failed assert() names
+ * the line.
+ */
+#undef NDEBUG
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/policy.h"
+#include "../lib/text.h"
+
+static uint64_t rng = 1;
+
+static double
+uniform(void)
+{
+	return (double)(text_mix(rng++) >> 11) / 9007199254740992.0;
+}
+
+/* Signals of a made-up two-label prediction with confidence q. */
+static void
+signals(float *x, float q, uint64_t updates)
+{
+	float prob[2] = { q, 1 - q };
+
+	policy_signals(x, prob, 2, 0.9f, updates);
+}
+
+/* The truth: agreement rises with confidence, 0.6 at q = 0.5. */
+static double
+truth(float q)
+{
+	return 0.6 + 0.75 * (q - 0.5);
+}
+
+/* Teaches p n answers at confidences drawn uniformly from [lo, hi). */
+static void
+teach(struct policy *p, int n, float lo, float hi)
+{
+	float x[POLICY_SIGNALS];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		float q = lo + (hi - lo) * (float)uniform();
+
+		signals(x, q, p->trained);
+		policy_learn(p, x, uniform() < truth(q), 1);
+	}
+}
+
+/* Mean estimate against mean truth over confidences in [lo, hi). */
+static double
+bias(const struct policy *p, float lo, float hi)
+{
+	float x[POLICY_SIGNALS];
+	double est = 0, want = 0;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		float q = lo + (hi - lo) * ((float)i + 0.5f) / 100;
+
+		signals(x, q, p->trained);
+		est += policy_agree(p, x);
+		want += truth(q);
+	}
+	return (est - want) / 100;
+}
+
+static void
+test_calibrated(void)
+{
+	static struct policy p;
+	float x[POLICY_SIGNALS];
+	double b;
+
+	policy_init(&p, 0.9);
+	signals(x, 0.9f, 0);
+	/* Nothing learned: no confidence in anything. */
+	assert(policy_agree(&p, x) < 0.5f);
+	teach(&p, 20, 0.5f, 1);
+	b = bias(&p, 0.5f, 1);
+	teach(&p, 4000, 0.5f, 1);
+	/* Few answers: cautious; many: close, and still not above. */
+	assert(bias(&p, 0.5f, 1) > b);
+	assert(b < -0.03);
+	b = bias(&p, 0.5f, 1);
+	fprintf(stderr, "unit_policy: bias after 4020 answers %+.4f\n", b);
+	assert(b < 0.005 && b > -0.03);
+}
+
+/* A saved policy, with byte `at` of its ring replaced by float v. */
+static int
+load_with(const struct policy *p, size_t at, float v)
+{
+	static struct policy q;
+	struct wbuf b = { 0 };
+	struct rbuf r;
+	int ret;
+
+	policy_save(p, &b);
+	assert(!b.err && at + 4 <= b.n);
+	memcpy(b.p + at, &v, 4);
+	r = (struct rbuf){ b.p, b.n, 0, 0 };
+	policy_init(&q, 0.5);
+	ret = policy_load(&q, &r);
+	if (ret == 0)
+		assert(r.off == r.n);
+	wbuf_release(&b);
+	return ret;
+}
+
+static void
+test_hostile(void)
+{
+	static struct policy p;
+	/* w[6], thresh, trained, nobs, next, then the first answer */
+	const size_t obs = 6 * 4 + 8 + 8 + 4 + 4;
+
+	policy_init(&p, 0.9);
+	teach(&p, 100, 0.5f, 1);
+	assert(load_with(&p, obs, 0.5f) == 0);	/* a signal may be 0.5 */
+	assert(load_with(&p, obs, NAN) == -1);
+	assert(load_with(&p, obs, INFINITY) == -1);
+	assert(load_with(&p, obs + 6 * 4, 0.5f) == -1);	/* agreed */
+	assert(load_with(&p, obs + 7 * 4, 0) == -1);	/* weight */
+	assert(load_with(&p, obs + 7 * 4, -1) == -1);
+	assert(load_with(&p, 0, NAN) == -1);		/* w[0] */
+}
+
+static void
+test_merge(void)
+{
+	static struct policy a, b, c, ab, ba, ab_c, bc, a_bc;
+	int i;
+
+	policy_init(&a, 0.9);
+	policy_init(&b, 0.9);
+	policy_init(&c, 0.9);
+	teach(&a, 1500, 0.5f, 1);
+	teach(&b, 1200, 0.5f, 0.8f);
+	teach(&c, 900, 0.7f, 1);
+	ab = a;
+	assert(policy_merge(&ab, &b) == 0);
+	ba = b;
+	assert(policy_merge(&ba, &a) == 0);
+	assert(ab.trained == 2700 && ab.nobs == POLICY_KEEP);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		assert(fabsf(ab.w[i] - ba.w[i]) < 1e-4f);
+	ab_c = ab;
+	assert(policy_merge(&ab_c, &c) == 0);
+	bc = b;
+	assert(policy_merge(&bc, &c) == 0);
+	a_bc = a;
+	assert(policy_merge(&a_bc, &bc) == 0);
+	assert(memcmp(ab_c.obs, a_bc.obs, sizeof(ab_c.obs)) == 0);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		assert(fabsf(ab_c.w[i] - a_bc.w[i]) < 1e-4f);
+}
+
+int
+main(void)
+{
+	test_calibrated();
+	test_hostile();
+	test_merge();
+	return 0;
+}
