@@ -21,7 +21,7 @@
 #include "state.h"
 
 #define WARMUP		16	/* expert answers before a level may answer */
-#define EXPLORE		0.02	/* share of sure items still sent on */
+#define EXPLORE		0.04	/* share of sure items still sent on */
 #define WARN_MAX	10	/* failed calls reported one by one */
 #define REPLAY		512	/* expert-labelled items kept to learn again */
 #define REPLAY_FEATS	4096	/* features kept of each */
@@ -197,19 +197,25 @@ features(struct engine *e, const struct item *it, const char **why)
 	return 0;
 }
 
-/* Runs the levels on an item; returns the level that answers, or -1. */
+/*
+ * Runs the levels on an item; returns the level that answers, or -1.  An
+ * item the first sure level would answer is sent on instead with chance
+ * EXPLORE, and learned with weight 1 / EXPLORE, to keep the policies'
+ * estimates honest where they let the levels answer.
+ */
 static int
 decide(struct engine *e, struct item *it)
 {
 	size_t nl = e->labels.n, i;
 	int answer = -1;
+	int explore = e->x != NULL && uniform(e) < EXPLORE && budget_left(e);
 
 	it->best = NO_LABEL;
 	it->bestconf = 0;
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *l = e->level[i];
 		struct policy *p = &e->policy[i];
-		float seen, agree;
+		float seen, agree, low;
 
 		it->pred[i] = -1;
 		if (nl == 0)
@@ -217,16 +223,22 @@ decide(struct engine *e, struct item *it)
 		seen = l->kind->predict(l, &e->f, nl, e->prob);
 		it->pred[i] = (int)policy_signals(it->x[i], e->prob, nl, seen,
 		    l->updates);
-		agree = policy_agree(p, it->x[i]);
+		agree = policy_agree(p, it->x[i], &low);
 		if (it->best < 0 || agree > it->bestconf) {
 			it->best = it->pred[i];
 			it->bestconf = agree;
 		}
-		if (answer < 0 && e->o.target < 1 && l->updates >= WARMUP &&
-		    p->trained >= WARMUP && policy_decide(p, agree, e->o.target)) {
-			answer = (int)i;
-			it->label = it->pred[i];
-			it->conf = agree;
+		if (answer < 0 && it->explored < 0 && e->o.target < 1 &&
+		    l->updates >= WARMUP && p->trained >= WARMUP &&
+		    policy_decide(p, low, explore ? 1 : agree, e->o.target)) {
+			if (explore) {
+				it->explored = (int)i;
+				it->weight = 1 / EXPLORE;
+			} else {
+				answer = (int)i;
+				it->label = it->pred[i];
+				it->conf = agree;
+			}
 		}
 	}
 	return answer;
@@ -322,7 +334,27 @@ remember(struct engine *e, int label)
 	return 0;
 }
 
-/* Teaches every level and policy the expert's label for an item. */
+/*
+ * Teaches the policies whether each level agreed with the expert's label
+ * for an item, INVALID when the expert's answer is no label: no level can
+ * give that answer, so it counts as a disagreement.
+ */
+static void
+judge(struct engine *e, const struct item *it, int label)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlevels; i++)
+		if (it->pred[i] >= 0)
+			policy_learn(&e->policy[i], it->x[i],
+			    it->pred[i] == label, it->weight);
+	if (it->explored >= 0) {
+		e->st.explored++;
+		e->st.explored_agreed += it->pred[it->explored] == label;
+	}
+}
+
+/* Teaches every level the expert's label for an item. */
 static int
 learn(struct engine *e, struct item *it, int label, const char **why)
 {
@@ -333,19 +365,12 @@ learn(struct engine *e, struct item *it, int label, const char **why)
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *l = e->level[i];
 
-		if (it->pred[i] >= 0)
-			policy_learn(&e->policy[i], it->x[i],
-			    it->pred[i] == label, it->weight);
 		l->kind->learn(l, &e->f, e->labels.n, (size_t)label);
 		l->updates++;
 	}
 	if (remember(e, label) == -1) {
 		*why = "out of memory";
 		return -1;
-	}
-	if (it->explored >= 0) {
-		e->st.explored++;
-		e->st.explored_agreed += it->pred[it->explored] == label;
 	}
 	return 0;
 }
@@ -419,6 +444,7 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 	it->conf = 1;
 	if ((label = labels_map(&e->labels, answer, len)) >= 0) {
 		it->label = label;
+		judge(e, it, label);
 		return learn(e, it, label, why);
 	}
 	if (errno == ENOSPC && !e->warned_labels++) {
@@ -428,6 +454,7 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 	}
 	e->st.invalid++;
 	it->label = INVALID;
+	judge(e, it, INVALID);
 	if (set_answer(it, answer, len) == -1) {
 		*why = "out of memory";
 		return -1;
@@ -571,12 +598,6 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 	if (features(e, it, why) == -1)
 		return -1;
 	level = decide(e, it);
-	if (level >= 0 && e->x != NULL && uniform(e) < EXPLORE &&
-	    budget_left(e)) {
-		it->explored = level;
-		it->weight = 1 / EXPLORE;
-		level = -1;
-	}
 	if (level < 0 && budget_left(e)) {
 		if (submit(e, it, why) == -1)
 			return -1;

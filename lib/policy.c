@@ -74,7 +74,7 @@ policy_signals(float *x, const float *prob, size_t nlabels, float seen,
 	x[1] = nlabels ? logit(prob[best]) / 4 : 0;
 	x[2] = nlabels ? prob[best] - second : 0;
 	x[3] = seen;
-	x[4] = 0 * logf(1 + (float)updates) / 8;
+	x[4] = logf(1 + (float)updates) / 8;
 	x[5] = x[1] * x[4];
 	return best;
 }
@@ -229,13 +229,13 @@ fit(struct policy *p, int steps)
 }
 
 /*
- * The estimate is a lower bound: the fitted logit less CAUTION standard
- * errors of it.  A fit to few answers, or one that reaches beyond them,
- * would otherwise let the level answer on hope, and once it answers it
- * gets few answers back to learn that it was wrong.
+ * The cautious estimate is the fitted logit less CAUTION standard errors
+ * of it.  A fit to few answers, or one that reaches beyond them, would
+ * otherwise let the level answer on hope, and once it answers it gets few
+ * answers back to learn that it was wrong.
  */
 float
-policy_agree(const struct policy *p, const float *x)
+policy_agree(const struct policy *p, const float *x, float *low)
 {
 	double z = 0, v[POLICY_SIGNALS], var = 0;
 	int i;
@@ -247,7 +247,8 @@ policy_agree(const struct policy *p, const float *x)
 	forward(p->spread, v);
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		var += v[i] * v[i];
-	return (float)sigmoid(z - CAUTION * sqrt(var));
+	*low = (float)sigmoid(z - CAUTION * sqrt(var));
+	return (float)sigmoid(z);
 }
 
 void
@@ -266,9 +267,9 @@ policy_learn(struct policy *p, const float *x, int agreed, float weight)
 }
 
 int
-policy_decide(struct policy *p, float agree, double target)
+policy_decide(struct policy *p, float low, float agree, double target)
 {
-	int answer = agree >= p->thresh;
+	int answer = low >= p->thresh;
 
 	p->thresh += GAIN * ((answer ? 1 - agree : 0) - (1 - target));
 	if (p->thresh < 0)

@@ -46,17 +46,21 @@ void policy_init(struct policy *p, double target);
 size_t policy_signals(float *x, const float *prob, size_t nlabels,
     float seen, uint64_t updates);
 
-/* Returns the estimated probability that the level agrees with the expert. */
-float policy_agree(const struct policy *p, const float *x);
+/*
+ * Returns the estimated probability that the level agrees with the expert,
+ * and a cautious lower bound of it in *low.
+ */
+float policy_agree(const struct policy *p, const float *x, float *low);
 
 /* Learns from one expert answer: did the level agree?  weight >= 1. */
 void policy_learn(struct policy *p, const float *x, int agreed, float weight);
 
 /*
- * Decides whether an item whose estimate is `agree` is answered by the
- * level (1) or deferred (0), and moves the threshold toward target.
+ * Decides whether an item whose cautious estimate is `low` is answered by
+ * the level (1) or deferred (0), and moves the threshold toward target,
+ * counting an answer as agreeing with chance `agree`.
  */
-int policy_decide(struct policy *p, float agree, double target);
+int policy_decide(struct policy *p, float low, float agree, double target);
 
 /*
  * Merges src into dst: the model is fitted again to a uniform sample of
