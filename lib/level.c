@@ -2,6 +2,7 @@
  * level: the table of level kinds.
  */
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -44,4 +45,19 @@ level_free(struct level *l)
 {
 	if (l != NULL)
 		l->kind->destroy(l);
+}
+
+void
+level_softmax(float *p, size_t n)
+{
+	float max = p[0], sum = 0;
+	size_t c;
+
+	for (c = 1; c < n; c++)
+		if (p[c] > max)
+			max = p[c];
+	for (c = 0; c < n; c++)
+		sum += p[c] = expf(p[c] - max);
+	for (c = 0; c < n; c++)
+		p[c] /= sum;
 }

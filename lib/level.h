@@ -58,4 +58,7 @@ struct level *level_new(const struct level_kind *kind, unsigned bits);
 
 void level_free(struct level *l);
 
+/* Turns scores p[0..n) into probabilities that sum to 1, in place. */
+void level_softmax(float *p, size_t n);
+
 #endif
