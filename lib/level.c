@@ -8,9 +8,9 @@
 
 #include "level.h"
 
-extern const struct level_kind level_lr;
+extern const struct level_kind level_lr, level_nb;
 
-static const struct level_kind *const kinds[] = { &level_lr };
+static const struct level_kind *const kinds[] = { &level_lr, &level_nb };
 
 const struct level_kind *
 level_kind(const char *name)
