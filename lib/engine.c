@@ -305,8 +305,10 @@ remember(struct engine *e, int label)
 	for (k = 0; k < REPLAYS && e->nreplay > 0; k++) {
 		i = (size_t)(uniform(e) * (double)e->nreplay);
 		for (n = 0; n < e->nlevels; n++)
-			e->level[n]->kind->learn(e->level[n], &e->replay[i],
-			    e->labels.n, (size_t)e->replay_label[i]);
+			if (!e->level[n]->kind->one_pass)
+				e->level[n]->kind->learn(e->level[n],
+				    &e->replay[i], e->labels.n,
+				    (size_t)e->replay_label[i]);
 	}
 	i = e->nreplay < REPLAY ? e->nreplay++ :
 	    (size_t)(uniform(e) * REPLAY);

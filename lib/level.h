@@ -39,6 +39,11 @@ struct level_kind {
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);
+	/*
+	 * Learns all it can from one pass over the answers: the engine does
+	 * not make it learn kept answers again, which would count them twice.
+	 */
+	int one_pass;
 };
 
 struct level {

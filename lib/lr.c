@@ -169,5 +169,5 @@ lr_load(struct level *l, struct rbuf *b)
 
 const struct level_kind level_lr = {
 	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_merge, lr_save,
-	lr_load
+	lr_load, 0
 };

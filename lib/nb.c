@@ -6,7 +6,9 @@
  * the feature XOR the label id, as in lr; per label there is also the sum
  * of its counts and the number of its items.  The bias feature (last) is
  * not counted: the number of items gives the prior.  Learning adds, so
- * merging adds too, in any order.
+ * merging adds too, in any order; and since counts are all there is to
+ * learn, one pass over the answers is all it needs (no replays, see
+ * level.h).
  *
  * The features of an item count with values scaled to unit norm, which is
  * what text mode gives already (1/sqrt(n) each): the log-odds of plain
@@ -237,5 +239,5 @@ nb_load(struct level *l, struct rbuf *b)
 
 const struct level_kind level_nb = {
 	"nb", nb_create, nb_destroy, nb_predict, nb_learn, nb_merge, nb_save,
-	nb_load
+	nb_load, 1
 };
