@@ -1,14 +1,15 @@
 /*
  * nb: multinomial naive Bayes over hashed features, a level that learns
- * by counting: cheaper than lr, and of use after fewer expert answers.
+ * by counting, which is cheaper than lr's gradient steps.
  *
  * One table holds the count of every (feature, label) pair, in the slot of
  * the feature XOR the label id, as in lr; per label there is also the sum
  * of its counts and the number of its items.  The bias feature (last) is
- * not counted: the number of items gives the prior.  Learning adds, so
- * merging adds too, in any order; and since counts are all there is to
- * learn, one pass over the answers is all it needs (no replays, see
- * level.h).
+ * not counted: the number of items gives the prior.  Smoothing adds one
+ * feature's worth to every count (Laplace's rule, in the stream's own
+ * units: the mean value a feature has added).  Learning adds, so merging
+ * adds too, in any order; and since counts are all there is to learn, one
+ * pass over the answers is all it needs (no replays, see level.h).
  *
  * The features of an item count with values scaled to unit norm, which is
  * what text mode gives already (1/sqrt(n) each): the log-odds of plain
@@ -24,21 +25,15 @@
 #include "labels.h"
 #include "level.h"
 
-/*
- * Add-alpha smoothing, in units of a feature's value (about 0.05 for a
- * word of a 400-word review, 0.2 for one of a 25-word post): a pair never
- * seen weighs like one seen in a short share of an item.  Tuned on the
- * IMDB and HateSpeech replay streams together, where 0.01 to 0.1 all do
- * about as well.
- */
-#define ALPHA		0.05
 #define COUNT_MAX	1e30f	/* counts saturate here, and load checks it */
+#define ALPHA_MIN	1e-6f	/* least smoothing, if a checkpoint lied */
 
 struct nb {
 	struct level base;
 	float *t;
 	uint32_t mask;
 	double used;	/* slots with a count: the vocabulary for smoothing */
+	double feats;	/* features counted */
 	double total[LABELS_MAX];	/* sum of the label's counts */
 	double items[LABELS_MAX];	/* items learned with the label */
 };
@@ -56,7 +51,7 @@ nb_create(unsigned bits)
 		return NULL;
 	}
 	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
-	m->used = 0;
+	m->used = m->feats = 0;
 	for (c = 0; c < LABELS_MAX; c++)
 		m->total[c] = m->items[c] = 0;
 	return &m->base;
@@ -106,13 +101,23 @@ nb_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
 	const struct nb *m = (const struct nb *)l;
 	size_t i, c, seen = 0, nf = f->n > 0 ? f->n - 1 : 0;
-	float v, any, vsum = 0, scale = unit(f, nf);
-	double n = 0;
+	float v, any, alpha, vsum = 0, scale = unit(f, nf);
+	double n = 0, sum = 0;
 
 	for (c = 0; c < nlabels; c++) {
 		n += m->items[c];
+		sum += m->total[c];
 		p[c] = 0;
 	}
+	/*
+	 * Values at unit norm are at most 1, and so is their mean, unless a
+	 * checkpoint lied.
+	 */
+	alpha = m->feats > 0 ? (float)(sum / m->feats) : 1;
+	if (!(alpha >= ALPHA_MIN))
+		alpha = ALPHA_MIN;
+	if (alpha > 1)
+		alpha = 1;
 	for (i = 0; i < nf; i++) {
 		uint32_t s = slot_of(m, f, i, &v);
 
@@ -122,14 +127,14 @@ nb_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 			float k = m->t[(s ^ c) & m->mask];
 
 			any += k;
-			p[c] += v * logf(k + (float)ALPHA);
+			p[c] += v * logf(k + alpha);
 		}
 		seen += any > 0;
 		vsum += v;
 	}
 	for (c = 0; c < nlabels; c++)
 		p[c] += (float)(log((m->items[c] + 1) / (n + (double)nlabels)) -
-		    vsum * log(m->total[c] + ALPHA * (m->used + 1)));
+		    vsum * log(m->total[c] + alpha * (m->used + 1)));
 	if (nlabels > 0)
 		level_softmax(p, nlabels);
 	return nf ? (float)seen / (float)nf : 0;
@@ -144,13 +149,18 @@ nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 
 	(void)nlabels;
 	for (i = 0; i < nf; i++) {
-		float *k = &m->t[(slot_of(m, f, i, &v) ^ label) & m->mask];
+		uint32_t s = slot_of(m, f, i, &v);
+		float *k = &m->t[(s ^ label) & m->mask];
 
-		m->used += *k == 0 && v * scale > 0;
+		if (v * scale == 0)
+			continue;	/* not an occurrence */
+		m->used += *k == 0;
 		if ((*k += v * scale) > COUNT_MAX)
 			*k = COUNT_MAX;
 		if ((m->total[label] += v * scale) > COUNT_MAX)
 			m->total[label] = COUNT_MAX;
+		if (m->feats < COUNT_MAX)
+			m->feats++;
 	}
 	if (m->items[label] < COUNT_MAX)
 		m->items[label]++;
@@ -185,12 +195,14 @@ nb_merge(struct level *dst, const struct level *src, double wd, double ws)
 		if ((d->items[i] += s->items[i]) > COUNT_MAX)
 			d->items[i] = COUNT_MAX;
 	}
+	if ((d->feats += s->feats) > COUNT_MAX)
+		d->feats = COUNT_MAX;
 	count_used(d);
 }
 
 /*
- * The table, then the labels up to the last one learned: u32 n, and n
- * pairs of f64 (sum of counts, items).
+ * The table, f64 features counted, then the labels up to the last one
+ * learned: u32 n, and n pairs of f64 (sum of counts, items).
  */
 static void
 nb_save(const struct level *l, struct wbuf *b)
@@ -200,6 +212,7 @@ nb_save(const struct level *l, struct wbuf *b)
 
 	for (i = 0; i <= m->mask; i++)
 		wbuf_f32(b, m->t[i]);
+	wbuf_f64(b, m->feats);
 	while (n > 0 && m->total[n - 1] == 0 && m->items[n - 1] == 0)
 		n--;
 	wbuf_u32(b, (uint32_t)n);
@@ -225,7 +238,7 @@ nb_load(struct level *l, struct rbuf *b)
 	for (i = 0; i <= m->mask && !b->err; i++)
 		if (!valid(m->t[i] = rbuf_f32(b)))
 			return -1;
-	if ((n = rbuf_u32(b)) > LABELS_MAX)
+	if (!valid(m->feats = rbuf_f64(b)) || (n = rbuf_u32(b)) > LABELS_MAX)
 		return -1;
 	for (i = 0; i < LABELS_MAX && !b->err; i++) {
 		m->total[i] = i < n ? rbuf_f64(b) : 0;

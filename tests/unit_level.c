@@ -204,15 +204,18 @@ test_nb_hostile(void)
 	const struct level_kind *nb = level_kind("nb");
 	struct level *a, *b;
 	struct wbuf w;
-	size_t table = (size_t)4 << BITS, i;
+	size_t table = (size_t)4 << BITS, i, j;
+	/* The features counted, then (sum, items) of labels 0 and 1. */
+	const size_t at64[] = { table, table + 12, table + 20, table + 28,
+	    table + 36 };
 
 	a = level_new(nb, BITS);
 	b = level_new(nb, BITS);
 	assert(a != NULL && b != NULL);
 	learn(a, 0, 50);
 	save(a, &w);
-	/* The table, u32 2, two pairs of (sum, items). */
-	assert(w.n == table + 4 + 2 * 16);
+	/* The table, f64 features, u32 2, two pairs of (sum, items). */
+	assert(w.n == table + 8 + 4 + 2 * 16);
 	assert(load(b, w.p, w.n) == 0);
 	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
 		struct wbuf c;
@@ -222,17 +225,18 @@ test_nb_hostile(void)
 		assert(load(b, c.p, c.n) == -1);
 		wbuf_release(&c);
 	}
-	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++) {
-		struct wbuf c;
+	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++)
+		for (j = 0; j < sizeof(at64) / sizeof(at64[0]); j++) {
+			struct wbuf c;
 
-		save(a, &c);
-		poke_f64(&c, table + 4 + 8 * (i % 4), bad64[i]);
-		assert(load(b, c.p, c.n) == -1);
-		wbuf_release(&c);
-	}
+			save(a, &c);
+			poke_f64(&c, at64[j], bad64[i]);
+			assert(load(b, c.p, c.n) == -1);
+			wbuf_release(&c);
+		}
 	/* More labels than there can be. */
-	w.p[table] = 0xff;
-	w.p[table + 1] = 0xff;
+	w.p[table + 8] = 0xff;
+	w.p[table + 9] = 0xff;
 	assert(load(b, w.p, w.n) == -1);
 	wbuf_release(&w);
 	level_free(a);
