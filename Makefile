@@ -8,9 +8,9 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L
 LDLIBS = -lz -lm
 
 LIB_OBJ = lib/engine.o lib/expert.o lib/labels.o lib/level.o lib/lr.o \
-	lib/policy.o lib/state.o lib/text.o
+	lib/nb.o lib/policy.o lib/state.o lib/text.o
 UNIT = tests/unit_text tests/unit_labels tests/unit_state tests/unit_expert \
-	tests/unit_policy
+	tests/unit_level tests/unit_policy
 # Fuzz targets (tests/fuzz/fuzz_*.c): replayed over their corpora by `make
 # test` (plain CC), fuzzed with libFuzzer by `make fuzz` (clang).
 FUZZ_TARGETS = text answer state

@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	{ "print-input", no_argument, NULL, 'p' },
 	{ "state", required_argument, NULL, 's' },
 	{ "labels", required_argument, NULL, 'l' },
+	{ "model", required_argument, NULL, 'm' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -58,7 +59,7 @@ static const struct option longopts[] = {
 
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-j jobs] [-l labels]\n"
-"               [-s state] [--target P] [--budget N|X%] [--seed N]\n"
+"               [-m model] [-s state] [--target P] [--budget N|X%] [--seed N]\n"
 "               [--timeout sec] [--retries N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
 "               [--expert-input text|line] [--hash-bits N] [file ...]\n"
@@ -160,7 +161,7 @@ summary(const struct engine *e, double secs)
 	double explored = s->explored ?
 	    (double)s->explored_agreed / (double)s->explored : 0;
 
-	fprintf(stderr, "cascade: %llu items: %llu by lr (%.1f%%), "
+	fprintf(stderr, "cascade: %llu items: %llu by the levels (%.1f%%), "
 	    "%llu by the expert (%.1f%%), %llu fallback\n",
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
@@ -313,7 +314,7 @@ main(int argc, char *argv[])
 	o.emit = onemit;
 	o.warn = onwarn;
 
-	while ((c = getopt_long(argc, argv, "e:f:d:ps:l:j:qvh", longopts,
+	while ((c = getopt_long(argc, argv, "e:f:d:ps:l:m:j:qvh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -335,6 +336,16 @@ main(int argc, char *argv[])
 			break;
 		case 'l':
 			o.labels = optarg;
+			break;
+		case 'm':
+			if (level_kind(optarg) == NULL)
+				badvalue("-m", optarg, "must be lr or nb");
+			if (o.nmodels == ENGINE_LEVELS_MAX) {
+				warnx("too many -m: at most %d levels",
+				    ENGINE_LEVELS_MAX);
+				usage();
+			}
+			o.models[o.nmodels++] = optarg;
 			break;
 		case 'j':
 			o.expert.jobs = (int)number("-j", optarg, 1,

@@ -68,6 +68,7 @@ struct engine {
 	uint64_t rng;
 	struct engine_stats st;
 	int bits_given;		/* --hash-bits: the checkpoint must match */
+	int models_given;	/* -m: so must its levels */
 	int warned_field, warned_labels;
 	char msg[256];
 };
@@ -120,7 +121,14 @@ engine_new(const struct engine_opts *o, const char **why)
 		feats_init(&e->replay[i]);
 	e->rng = o->seed;
 	e->bits_given = o->bits != 0;
-	e->kind[e->nlevels++] = level_kind("lr");
+	e->models_given = o->nmodels > 0;
+	for (i = 0; i < (o->nmodels ? o->nmodels : 1); i++)
+		if (i == ENGINE_LEVELS_MAX || (e->kind[e->nlevels++] =
+		    level_kind(o->nmodels ? o->models[i] : "lr")) == NULL) {
+			*why = "bad level list";
+			errno = EINVAL;
+			goto fail;
+		}
 	if (o->labels != NULL && labels_parse(&e->labels, o->labels) == -1) {
 		*why = errno == ENOSPC ? "too many labels" : "bad label list";
 		errno = EINVAL;
@@ -309,8 +317,10 @@ remember(struct engine *e, int label)
 	for (k = 0; k < REPLAYS && e->nreplay > 0; k++) {
 		i = (size_t)(uniform(e) * (double)e->nreplay);
 		for (n = 0; n < e->nlevels; n++)
-			e->level[n]->kind->learn(e->level[n], &e->replay[i],
-			    e->labels.n, (size_t)e->replay_label[i]);
+			if (!e->level[n]->kind->one_pass)
+				e->level[n]->kind->learn(e->level[n],
+				    &e->replay[i], e->labels.n,
+				    (size_t)e->replay_label[i]);
 	}
 	i = e->nreplay < REPLAY ? e->nreplay++ :
 	    (size_t)(uniform(e) * REPLAY);
@@ -701,11 +711,12 @@ read_name(struct rbuf *b, char *buf, size_t max)
 static int
 load_payload(struct engine *e, struct rbuf *b, const char **why)
 {
+	const struct level_kind *kind[ENGINE_LEVELS_MAX];
 	struct labels got;
 	char name[LABEL_MAXLEN];
 	uint32_t bits, mode, nlevels, closed, nlabels, i;
 	size_t n;
-	int same;
+	int same, same_levels;
 
 	*why = "corrupt checkpoint";
 	bits = rbuf_u32(b);
@@ -722,16 +733,15 @@ load_payload(struct engine *e, struct rbuf *b, const char **why)
 		}
 		e->o.mode = (enum text_mode)mode;
 	}
-	if (nlevels != e->nlevels) {
-		*why = "checkpoint has other levels";
-		return -1;
-	}
+	same_levels = nlevels == e->nlevels;
 	for (i = 0; i < nlevels; i++) {
 		n = read_name(b, name, sizeof(name) - 1);
 		name[n] = '\0';
 		if (b->err)
 			return -1;
-		if (strcmp(name, e->kind[i]->name) != 0) {
+		kind[i] = level_kind(name);
+		same_levels = same_levels && kind[i] == e->kind[i];
+		if (kind[i] == NULL || (e->models_given && !same_levels)) {
 			*why = "checkpoint has other levels";
 			return -1;
 		}
@@ -765,15 +775,21 @@ load_payload(struct engine *e, struct rbuf *b, const char **why)
 		labels_release(&e->labels);
 		e->labels = got;
 	}
-	if (bits != e->o.bits) {
-		if (e->bits_given) {
-			*why = "checkpoint has another hash size (--hash-bits)";
-			return -1;
+	if (bits != e->o.bits && e->bits_given) {
+		*why = "checkpoint has another hash size (--hash-bits)";
+		return -1;
+	}
+	if (!same_levels) {
+		for (i = 0; i < e->nlevels; i++) {
+			level_free(e->level[i]);
+			e->level[i] = NULL;
 		}
-		if (make_levels(e, bits) == -1) {
-			*why = "out of memory";
-			return -1;
-		}
+		memcpy(e->kind, kind, nlevels * sizeof(kind[0]));
+		e->nlevels = nlevels;
+	}
+	if ((bits != e->o.bits || !same_levels) && make_levels(e, bits) == -1) {
+		*why = "out of memory";
+		return -1;
 	}
 	*why = "corrupt checkpoint";
 	for (i = 0; i < nlevels; i++) {
@@ -818,6 +834,7 @@ engine_merge(struct engine *e, const char *path, const char **why)
 	size_t i, common;
 	int r = -1;
 
+	o.nmodels = 0;
 	o.labels = NULL;
 	o.bits = 0;
 	o.mode_given = 0;

@@ -33,6 +33,8 @@ struct engine_result {
 };
 
 struct engine_opts {
+	const char *models[ENGINE_LEVELS_MAX];	/* level kinds, cheapest first */
+	size_t nmodels;		/* 0: the checkpoint's, or one lr */
 	const char *labels;	/* closed set "a,b,c", or NULL for open */
 	unsigned bits;		/* hash bits; 0: the checkpoint's or default */
 	enum text_mode mode;
@@ -86,8 +88,9 @@ void engine_free(struct engine *e);
 /*
  * Loads the checkpoint at path.  Returns 1 when there is no such file, 0
  * when loaded, -1 with *why when it cannot be read, is not valid, or does
- * not fit the options (other labels, hash size or input mode).  What the
- * options leave open (labels, hash size, input mode) is taken from the file.
+ * not fit the options (other levels, labels, hash size or input mode).
+ * What the options leave open (levels, labels, hash size, input mode) is
+ * taken from the file.
  */
 int engine_load(struct engine *e, const char *path, const char **why);
 

@@ -2,14 +2,15 @@
  * level: the table of level kinds.
  */
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "level.h"
 
-extern const struct level_kind level_lr;
+extern const struct level_kind level_lr, level_nb;
 
-static const struct level_kind *const kinds[] = { &level_lr };
+static const struct level_kind *const kinds[] = { &level_lr, &level_nb };
 
 const struct level_kind *
 level_kind(const char *name)
@@ -44,4 +45,19 @@ level_free(struct level *l)
 {
 	if (l != NULL)
 		l->kind->destroy(l);
+}
+
+void
+level_softmax(float *p, size_t n)
+{
+	float max = p[0], sum = 0;
+	size_t c;
+
+	for (c = 1; c < n; c++)
+		if (p[c] > max)
+			max = p[c];
+	for (c = 0; c < n; c++)
+		sum += p[c] = expf(p[c] - max);
+	for (c = 0; c < n; c++)
+		p[c] /= sum;
 }

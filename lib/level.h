@@ -39,6 +39,11 @@ struct level_kind {
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);
+	/*
+	 * Learns all it can from one pass over the answers: the engine does
+	 * not make it learn kept answers again, which would count them twice.
+	 */
+	int one_pass;
 };
 
 struct level {
@@ -57,5 +62,8 @@ const struct level_kind *level_kind(const char *name);
 struct level *level_new(const struct level_kind *kind, unsigned bits);
 
 void level_free(struct level *l);
+
+/* Turns scores p[0..n) into probabilities that sum to 1, in place. */
+void level_softmax(float *p, size_t n);
 
 #endif

@@ -66,21 +66,6 @@ slot_of(const struct lr *m, uint64_t h)
 	return (uint32_t)(h >> (64 - m->base.bits));
 }
 
-static void
-softmax(float *p, size_t n)
-{
-	float max = p[0], sum = 0;
-	size_t c;
-
-	for (c = 1; c < n; c++)
-		if (p[c] > max)
-			max = p[c];
-	for (c = 0; c < n; c++)
-		sum += p[c] = expf(p[c] - max);
-	for (c = 0; c < n; c++)
-		p[c] /= sum;
-}
-
 static float
 lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
@@ -101,7 +86,7 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 			p[c] += v * m->t[(s ^ c) & m->mask].w;
 	}
 	if (nlabels > 0)
-		softmax(p, nlabels);
+		level_softmax(p, nlabels);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
@@ -184,5 +169,5 @@ lr_load(struct level *l, struct rbuf *b)
 
 const struct level_kind level_lr = {
 	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_merge, lr_save,
-	lr_load
+	lr_load, 0
 };

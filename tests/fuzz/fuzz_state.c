@@ -7,7 +7,8 @@
  * payload, compressed and wrapped here in a valid header (magic, version,
  * CRC of the compressed bytes, length) as state_write does, so that the
  * fuzzer reaches the engine's payload parser behind the checksum.  The file is written to one temporary path made
- * once per process, loaded into an engine with default options, and
+ * once per process, loaded into an engine with default options (the
+ * levels are the file's), a loaded state answers one line, and
  * everything is freed: any input must be refused or loaded, never crash.
  */
 #include <stddef.h>
@@ -124,6 +125,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	r = engine_load(e, path, &why);
 	if (r < -1 || r > 0 || (r == -1 && why == NULL))
+		abort();
+	if (r == 0 && (engine_push(e, "good film", 9, &why) == -1 ||
+	    engine_finish(e, &why) == -1))
 		abort();
 	engine_free(e);
 	return 0;

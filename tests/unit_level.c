@@ -1,0 +1,259 @@
+/*
+ * unit_level: tests of lib/level.h on every kind: the kind table, learning
+ * a rule, save and load, merge, and strict loading of hostile bytes (for
+ * nb: counts that are NaN, infinite, negative or too large, a label count
+ * past LABELS_MAX).  Exits 0 when every check passes; a failed assert()
+ * names the line.
+ */
+#undef NDEBUG
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/labels.h"
+#include "../lib/level.h"
+#include "../lib/text.h"
+
+#define BITS	12
+
+static const char *const words[] = {
+	"bad", "plot", "actor", "film", "boring", "fun", "music", "slow"
+};
+
+/* Item k of a stream: a few words, "good" in every other one. */
+static void
+item(struct feats *f, unsigned k, size_t *label)
+{
+	char s[128];
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < 3 + k % 5; i++)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "%s ",
+		    words[(k * 7 + i * 3) % 8]);
+	if (k % 2 == 0)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "good");
+	assert(text_features(f, TEXT_WORDS, s, n) == 0);
+	*label = k % 2 == 0;
+}
+
+/* Learns items [from, to) into l. */
+static void
+learn(struct level *l, unsigned from, unsigned to)
+{
+	struct feats f;
+	size_t label;
+	unsigned k;
+
+	feats_init(&f);
+	for (k = from; k < to; k++) {
+		item(&f, k, &label);
+		l->kind->learn(l, &f, 2, label);
+		l->updates++;
+	}
+	feats_release(&f);
+}
+
+/* The share of items [from, to) that l labels right. */
+static double
+accuracy(struct level *l, unsigned from, unsigned to)
+{
+	struct feats f;
+	float p[2];
+	size_t label;
+	unsigned k, ok = 0;
+
+	feats_init(&f);
+	for (k = from; k < to; k++) {
+		item(&f, k, &label);
+		l->kind->predict(l, &f, 2, p);
+		assert(isfinite(p[0]) && isfinite(p[1]));
+		assert(fabsf(p[0] + p[1] - 1) < 1e-5f);
+		ok += (p[1] > p[0]) == (label == 1);
+	}
+	feats_release(&f);
+	return (double)ok / (to - from);
+}
+
+/* The predictions of a and b on the same items are the same. */
+static void
+expect_same(struct level *a, struct level *b)
+{
+	struct feats f;
+	float pa[2], pb[2];
+	size_t label;
+	unsigned k;
+
+	feats_init(&f);
+	for (k = 1000; k < 1100; k++) {
+		item(&f, k, &label);
+		assert(a->kind->predict(a, &f, 2, pa) ==
+		    b->kind->predict(b, &f, 2, pb));
+		assert(fabsf(pa[0] - pb[0]) < 1e-4f);
+	}
+	feats_release(&f);
+}
+
+static void
+save(const struct level *l, struct wbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+	l->kind->save(l, b);
+	assert(!b->err);
+}
+
+static int
+load(struct level *l, const unsigned char *p, size_t n)
+{
+	struct rbuf r = { p, n, 0, 0 };
+
+	return l->kind->load(l, &r) == 0 && r.off == r.n ? 0 : -1;
+}
+
+static void
+test_kind(const char *name)
+{
+	const struct level_kind *kind = level_kind(name);
+	struct level *a, *b, *c;
+	struct wbuf w;
+	size_t len;
+
+	assert(kind != NULL && strcmp(kind->name, name) == 0);
+	assert((a = level_new(kind, BITS)) != NULL);
+	assert(a->kind == kind && a->bits == BITS && a->updates == 0);
+	learn(a, 0, 400);
+	if (accuracy(a, 1000, 1200) < 0.95) {
+		fprintf(stderr, "%s: accuracy %.3f after 400 items\n", name,
+		    accuracy(a, 1000, 1200));
+		exit(1);
+	}
+	/* What is saved loads as the same level. */
+	save(a, &w);
+	assert((b = level_new(kind, BITS)) != NULL);
+	assert(load(b, w.p, w.n) == 0);
+	expect_same(a, b);
+	/* Every truncation is refused. */
+	for (len = 0; len < w.n; len += 1 + len / 8)
+		assert(load(b, w.p, len) == -1);
+	wbuf_release(&w);
+	level_free(b);
+	/* Two halves merged answer about as well as the whole. */
+	assert((b = level_new(kind, BITS)) != NULL);
+	assert((c = level_new(kind, BITS)) != NULL);
+	learn(b, 0, 200);
+	learn(c, 200, 400);
+	b->kind->merge(b, c, (double)b->updates, (double)c->updates);
+	assert(accuracy(b, 1000, 1200) >= 0.95);
+	level_free(a);
+	level_free(b);
+	level_free(c);
+}
+
+/* nb adds counts: learning two streams, or merging them, is the same. */
+static void
+test_nb_merge_is_sum(void)
+{
+	const struct level_kind *nb = level_kind("nb");
+	struct level *whole, *a, *b;
+
+	whole = level_new(nb, BITS);
+	a = level_new(nb, BITS);
+	b = level_new(nb, BITS);
+	assert(whole != NULL && a != NULL && b != NULL);
+	learn(whole, 0, 300);
+	learn(a, 0, 100);
+	learn(b, 100, 300);
+	nb->merge(a, b, 100, 200);
+	expect_same(whole, a);
+	level_free(whole);
+	level_free(a);
+	level_free(b);
+}
+
+/* Overwrites the f32 at off in w. */
+static void
+poke_f32(struct wbuf *w, size_t off, float v)
+{
+	struct wbuf t = { 0 };
+
+	wbuf_f32(&t, v);
+	assert(!t.err);
+	memcpy(w->p + off, t.p, 4);
+	wbuf_release(&t);
+}
+
+static void
+poke_f64(struct wbuf *w, size_t off, double v)
+{
+	struct wbuf t = { 0 };
+
+	wbuf_f64(&t, v);
+	assert(!t.err);
+	memcpy(w->p + off, t.p, 8);
+	wbuf_release(&t);
+}
+
+/* An nb level refuses counts it could not have made. */
+static void
+test_nb_hostile(void)
+{
+	static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
+	static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
+	const struct level_kind *nb = level_kind("nb");
+	struct level *a, *b;
+	struct wbuf w;
+	size_t table = (size_t)4 << BITS, i, j;
+	/* The features counted, then (sum, items) of labels 0 and 1. */
+	const size_t at64[] = { table, table + 12, table + 20, table + 28,
+	    table + 36 };
+
+	a = level_new(nb, BITS);
+	b = level_new(nb, BITS);
+	assert(a != NULL && b != NULL);
+	learn(a, 0, 50);
+	save(a, &w);
+	/* The table, f64 features, u32 2, two pairs of (sum, items). */
+	assert(w.n == table + 8 + 4 + 2 * 16);
+	assert(load(b, w.p, w.n) == 0);
+	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
+		struct wbuf c;
+
+		save(a, &c);
+		poke_f32(&c, 4 * 7, bad32[i]);
+		assert(load(b, c.p, c.n) == -1);
+		wbuf_release(&c);
+	}
+	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++)
+		for (j = 0; j < sizeof(at64) / sizeof(at64[0]); j++) {
+			struct wbuf c;
+
+			save(a, &c);
+			poke_f64(&c, at64[j], bad64[i]);
+			assert(load(b, c.p, c.n) == -1);
+			wbuf_release(&c);
+		}
+	/* More labels than there can be. */
+	w.p[table + 8] = 0xff;
+	w.p[table + 9] = 0xff;
+	assert(load(b, w.p, w.n) == -1);
+	wbuf_release(&w);
+	level_free(a);
+	level_free(b);
+}
+
+int
+main(void)
+{
+	assert(level_kind("") == NULL && level_kind("LR") == NULL);
+	assert(level_new(level_kind("nb"), LEVEL_BITS_MIN - 1) == NULL);
+	assert(level_new(level_kind("nb"), LEVEL_BITS_MAX + 1) == NULL);
+	level_free(NULL);
+	test_kind("lr");
+	test_kind("nb");
+	test_nb_merge_is_sum();
+	test_nb_hostile();
+	printf("unit_level: all passed\n");
+	return 0;
+}
