@@ -22,6 +22,7 @@
 
 #define WARMUP		16	/* expert answers before a level may answer */
 #define EXPLORE		0.04	/* share of sure items still sent on */
+#define GAIN		0.01	/* threshold step per unit of error */
 #define WARN_MAX	10	/* failed calls reported one by one */
 #define REPLAY		512	/* expert-labelled items kept to learn again */
 #define REPLAY_FEATS	4096	/* features kept of each */
@@ -56,6 +57,7 @@ struct engine {
 	struct level *level[ENGINE_LEVELS_MAX];
 	struct policy policy[ENGINE_LEVELS_MAX];
 	size_t nlevels;
+	double thresh;		/* a level answers when sure enough (steer) */
 	struct feats f;
 	float prob[LABELS_MAX];
 	struct feats replay[REPLAY];
@@ -98,7 +100,7 @@ make_levels(struct engine *e, unsigned bits)
 		level_free(e->level[i]);
 		if ((e->level[i] = level_new(e->kind[i], bits)) == NULL)
 			return -1;
-		policy_init(&e->policy[i], e->o.target);
+		policy_init(&e->policy[i]);
 	}
 	e->o.bits = bits;
 	return 0;
@@ -120,6 +122,7 @@ engine_new(const struct engine_opts *o, const char **why)
 	for (i = 0; i < REPLAY; i++)
 		feats_init(&e->replay[i]);
 	e->rng = o->seed;
+	e->thresh = o->target;
 	e->bits_given = o->bits != 0;
 	e->models_given = o->nmodels > 0;
 	for (i = 0; i < (o->nmodels ? o->nmodels : 1); i++)
@@ -206,16 +209,34 @@ features(struct engine *e, const struct item *it, const char **why)
 }
 
 /*
- * Runs the levels on an item; returns the level that answers, or -1.  An
- * item the first sure level would answer is sent on instead with chance
- * EXPLORE, and learned with weight 1 / EXPLORE, to keep the policies'
- * estimates honest where they let the levels answer.
+ * The threshold is an integral controller: each cheap answer adds its
+ * expected disagreement (1 - agree), each item takes away the allowance
+ * (1 - target).  While the levels answer more disagreement than the target
+ * allows, the threshold rises; while they answer less, it falls.  Items
+ * the expert answers agree: their allowance pays for later cheap answers.
+ */
+static void
+steer(struct engine *e, double disagree)
+{
+	e->thresh += GAIN * (disagree - (1 - e->o.target));
+	if (e->thresh < 0)
+		e->thresh = 0;
+	if (e->thresh > 1)
+		e->thresh = 1;
+}
+
+/*
+ * Runs the levels on an item; returns the level that answers, or -1.  The
+ * first level whose cautious estimate reaches the threshold answers.  An
+ * item it would answer is sent on instead with chance EXPLORE, and learned
+ * with weight 1 / EXPLORE, to keep the policies' estimates honest where
+ * they let the levels answer.
  */
 static int
 decide(struct engine *e, struct item *it)
 {
 	size_t nl = e->labels.n, i;
-	int answer = -1;
+	int answer = -1, ready = 0;
 	int explore = e->x != NULL && uniform(e) < EXPLORE && budget_left(e);
 
 	it->best = NO_LABEL;
@@ -236,9 +257,11 @@ decide(struct engine *e, struct item *it)
 			it->best = it->pred[i];
 			it->bestconf = agree;
 		}
-		if (answer < 0 && it->explored < 0 && e->o.target < 1 &&
-		    l->updates >= WARMUP && p->trained >= WARMUP &&
-		    policy_decide(p, low, explore ? 1 : agree, e->o.target)) {
+		if (e->o.target >= 1 || l->updates < WARMUP ||
+		    p->trained < WARMUP)
+			continue;
+		ready = 1;
+		if (answer < 0 && it->explored < 0 && low >= e->thresh) {
 			if (explore) {
 				it->explored = (int)i;
 				it->weight = 1 / EXPLORE;
@@ -249,6 +272,8 @@ decide(struct engine *e, struct item *it)
 			}
 		}
 	}
+	if (ready)
+		steer(e, answer >= 0 ? 1 - it->conf : 0);
 	return answer;
 }
 
@@ -663,6 +688,7 @@ engine_finish(struct engine *e, const char **why)
  *
  *	u32 hash bits, u32 input mode, u32 levels, each: u32 length, name
  *	u32 closed, u32 labels, each: u32 length, bytes
+ *	f64 threshold
  *	per level: u64 updates, the level's data, the policy's data
  */
 int
@@ -684,6 +710,7 @@ engine_save(const struct engine *e, const char *path, const char **why)
 		wbuf_u32(&b, (uint32_t)e->labels.len[i]);
 		wbuf_bytes(&b, e->labels.name[i], e->labels.len[i]);
 	}
+	wbuf_f64(&b, e->thresh);
 	for (i = 0; i < e->nlevels; i++) {
 		wbuf_u64(&b, e->level[i]->updates);
 		e->level[i]->kind->save(e->level[i], &b);
@@ -792,6 +819,9 @@ load_payload(struct engine *e, struct rbuf *b, const char **why)
 		return -1;
 	}
 	*why = "corrupt checkpoint";
+	e->thresh = rbuf_f64(b);
+	if (!(e->thresh >= 0 && e->thresh <= 1))
+		return -1;
 	for (i = 0; i < nlevels; i++) {
 		e->level[i]->updates = rbuf_u64(b);
 		if (e->level[i]->kind->load(e->level[i], b) == -1 ||
@@ -832,6 +862,7 @@ engine_merge(struct engine *e, const char *path, const char **why)
 	struct engine_opts o = e->o;
 	struct engine *s;
 	size_t i, common;
+	double wd, ws;
 	int r = -1;
 
 	o.nmodels = 0;
@@ -881,6 +912,10 @@ engine_merge(struct engine *e, const char *path, const char **why)
 			goto out;
 		}
 	e->labels.closed = e->labels.closed && s->labels.closed;
+	wd = (double)e->level[0]->updates;
+	ws = (double)s->level[0]->updates;
+	if (wd + ws > 0)
+		e->thresh = (wd * e->thresh + ws * s->thresh) / (wd + ws);
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *d = e->level[i];
 

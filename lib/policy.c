@@ -1,10 +1,5 @@
 /*
- * policy: the deferral policy of a level (see policy.h).
- *
- * The threshold is an integral controller: each cheap answer adds its
- * expected disagreement (1 - agree), each item takes away the allowance
- * (1 - target).  While the level answers more disagreement than the
- * target allows, the threshold rises; while it answers less, it falls.
+ * policy: the agreement model of a level (see policy.h).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +8,6 @@
 #include "policy.h"
 #include "text.h"
 
-#define GAIN		0.01	/* threshold step per unit of error */
 #define REFIT		16	/* answers between two fits */
 #define STEPS		2	/* Newton steps per fit; the last fit is close */
 #define MERGE_STEPS	12	/* Newton steps for a fit from nothing */
@@ -25,12 +19,11 @@
 #define SIGNAL_MAX	1e3f
 
 void
-policy_init(struct policy *p, double target)
+policy_init(struct policy *p)
 {
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	p->thresh = target;
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		p->spread[i][i] = sqrt(RIDGE);
 }
@@ -266,19 +259,6 @@ policy_learn(struct policy *p, const float *x, int agreed, float weight)
 		fit(p, STEPS);
 }
 
-int
-policy_decide(struct policy *p, float low, float agree, double target)
-{
-	int answer = low >= p->thresh;
-
-	p->thresh += GAIN * ((answer ? 1 - agree : 0) - (1 - target));
-	if (p->thresh < 0)
-		p->thresh = 0;
-	if (p->thresh > 1)
-		p->thresh = 1;
-	return answer;
-}
-
 static uint64_t
 obs_hash(const struct policy_obs *o)
 {
@@ -308,7 +288,6 @@ by_hash(const void *a, const void *b)
 int
 policy_merge(struct policy *dst, const struct policy *src)
 {
-	double wd = (double)dst->trained, ws = (double)src->trained;
 	struct policy_obs *all;
 	uint32_t n = dst->nobs + src->nobs;
 
@@ -325,8 +304,6 @@ policy_merge(struct policy *dst, const struct policy *src)
 	dst->next = n % POLICY_KEEP;
 	memset(dst->w, 0, sizeof(dst->w));
 	fit(dst, MERGE_STEPS);
-	if (wd + ws > 0)
-		dst->thresh = (wd * dst->thresh + ws * src->thresh) / (wd + ws);
 	dst->trained += src->trained;
 	return 0;
 }
@@ -339,7 +316,6 @@ policy_save(const struct policy *p, struct wbuf *b)
 
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		wbuf_f32(b, p->w[i]);
-	wbuf_f64(b, p->thresh);
 	wbuf_u64(b, p->trained);
 	wbuf_u32(b, p->nobs);
 	wbuf_u32(b, p->next);
@@ -360,12 +336,10 @@ policy_load(struct policy *p, struct rbuf *b)
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		if (!isfinite(p->w[i] = rbuf_f32(b)))
 			return -1;
-	p->thresh = rbuf_f64(b);
 	p->trained = rbuf_u64(b);
 	p->nobs = rbuf_u32(b);
 	p->next = rbuf_u32(b);
-	if (b->err || !(p->thresh >= 0 && p->thresh <= 1) ||
-	    p->nobs > POLICY_KEEP || p->next >= POLICY_KEEP ||
+	if (b->err || p->nobs > POLICY_KEEP || p->next >= POLICY_KEEP ||
 	    p->nobs > p->trained)
 		return -1;
 	for (n = 0; n < p->nobs; n++) {

@@ -1,14 +1,12 @@
 /*
- * policy: when may a level answer an item itself?
+ * policy: how likely is a level to agree with the expert on an item?
  *
  * A small logistic model estimates the probability that the level's label
  * agrees with the expert's from cheap signals of the level's prediction
  * (its confidence, margin, how much of the item it has seen, how much it
  * has learned).  It is fitted to the last POLICY_KEEP items the expert
- * answered, again every few answers.  The level answers when that estimate reaches a threshold, and
- * the threshold moves after every decision so that the expected agreement
- * of the whole stream with the expert stays at the user's target: the
- * items most likely to agree are answered first.
+ * answered, again every few answers.  The engine lets a level answer the
+ * items it is most likely to agree on (see engine.c).
  */
 #ifndef CASCADE_POLICY_H
 #define CASCADE_POLICY_H
@@ -29,14 +27,13 @@ struct policy_obs {
 
 struct policy {
 	float w[POLICY_SIGNALS];
-	double thresh;		/* answer when the estimate reaches it */
 	uint64_t trained;	/* expert answers learned */
 	struct policy_obs obs[POLICY_KEEP];	/* a ring of the last ones */
 	uint32_t nobs, next;
 	double spread[POLICY_SIGNALS][POLICY_SIGNALS];	/* of the fit */
 };
 
-void policy_init(struct policy *p, double target);
+void policy_init(struct policy *p);
 
 /*
  * Computes the signals of a level's prediction prob[0..nlabels) into x.
@@ -56,15 +53,8 @@ float policy_agree(const struct policy *p, const float *x, float *low);
 void policy_learn(struct policy *p, const float *x, int agreed, float weight);
 
 /*
- * Decides whether an item whose cautious estimate is `low` is answered by
- * the level (1) or deferred (0), and moves the threshold toward target,
- * counting an answer as agreeing with chance `agree`.
- */
-int policy_decide(struct policy *p, float low, float agree, double target);
-
-/*
  * Merges src into dst: the model is fitted again to a uniform sample of
- * both sides' answers, the threshold weighs by the answers each learned.
+ * both sides' answers.
  */
 /* Returns 0, or -1 when out of memory. */
 int policy_merge(struct policy *dst, const struct policy *src);

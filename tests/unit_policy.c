@@ -86,7 +86,7 @@ test_calibrated(void)
 	float x[POLICY_SIGNALS], low;
 	double b, gap, first;
 
-	policy_init(&p, 0.9);
+	policy_init(&p);
 	signals(x, 0.9f, 0);
 	/* Nothing learned: an even guess, and no confidence in it. */
 	assert(policy_agree(&p, x, &low) == 0.5f && low < 0.4f);
@@ -115,7 +115,7 @@ load_with(const struct policy *p, size_t at, float v)
 	assert(!b.err && at + 4 <= b.n);
 	memcpy(b.p + at, &v, 4);
 	r = (struct rbuf){ b.p, b.n, 0, 0 };
-	policy_init(&q, 0.5);
+	policy_init(&q);
 	ret = policy_load(&q, &r);
 	if (ret == 0)
 		assert(r.off == r.n);
@@ -127,10 +127,10 @@ static void
 test_hostile(void)
 {
 	static struct policy p;
-	/* w[6], thresh, trained, nobs, next, then the first answer */
-	const size_t obs = 6 * 4 + 8 + 8 + 4 + 4;
+	/* w[6], trained, nobs, next, then the first answer */
+	const size_t obs = 6 * 4 + 8 + 4 + 4;
 
-	policy_init(&p, 0.9);
+	policy_init(&p);
 	teach(&p, 100, 0.5f, 1);
 	assert(load_with(&p, obs, 0.5f) == 0);	/* a signal may be 0.5 */
 	assert(load_with(&p, obs, NAN) == -1);
@@ -147,9 +147,9 @@ test_merge(void)
 	static struct policy a, b, c, ab, ba, ab_c, bc, a_bc;
 	int i;
 
-	policy_init(&a, 0.9);
-	policy_init(&b, 0.9);
-	policy_init(&c, 0.9);
+	policy_init(&a);
+	policy_init(&b);
+	policy_init(&c);
 	teach(&a, 1500, 0.5f, 1);
 	teach(&b, 1200, 0.5f, 0.8f);
 	teach(&c, 900, 0.7f, 1);
