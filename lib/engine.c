@@ -58,6 +58,7 @@ struct engine {
 	struct policy policy[ENGINE_LEVELS_MAX];
 	size_t nlevels;
 	double thresh;		/* a level answers when sure enough (steer) */
+	double doubt;		/* mean sqrt(1 - agree) of sure answers */
 	struct feats f;
 	float prob[LABELS_MAX];
 	struct feats replay[REPLAY];
@@ -123,6 +124,7 @@ engine_new(const struct engine_opts *o, const char **why)
 		feats_init(&e->replay[i]);
 	e->rng = o->seed;
 	e->thresh = o->target;
+	e->doubt = 0.3;
 	e->bits_given = o->bits != 0;
 	e->models_given = o->nmodels > 0;
 	for (i = 0; i < (o->nmodels ? o->nmodels : 1); i++)
@@ -228,16 +230,19 @@ steer(struct engine *e, double disagree)
 /*
  * Runs the levels on an item; returns the level that answers, or -1.  The
  * first level whose cautious estimate reaches the threshold answers.  An
- * item it would answer is sent on instead with chance EXPLORE, and learned
- * with weight 1 / EXPLORE, to keep the policies' estimates honest where
- * they let the levels answer.
+ * item it would answer is sent on instead (explored) with a chance of
+ * EXPLORE on average, and learned with weight 1 / chance, to keep the
+ * policies' estimates honest where they let the levels answer.  The chance
+ * grows as sqrt(1 - agree): sure items rarely disagree, so sampling the
+ * less sure ones more often measures the disagreement with less noise for
+ * the same number of expert calls.
  */
 static int
 decide(struct engine *e, struct item *it)
 {
 	size_t nl = e->labels.n, i;
 	int answer = -1, ready = 0;
-	int explore = e->x != NULL && uniform(e) < EXPLORE && budget_left(e);
+	double u = uniform(e);
 
 	it->best = NO_LABEL;
 	it->bestconf = 0;
@@ -262,9 +267,17 @@ decide(struct engine *e, struct item *it)
 			continue;
 		ready = 1;
 		if (answer < 0 && it->explored < 0 && low >= e->thresh) {
-			if (explore) {
+			double d = sqrt(1 - agree), chance;
+
+			chance = EXPLORE * d / e->doubt;
+			if (chance < EXPLORE / 8)
+				chance = EXPLORE / 8;
+			if (chance > 1)
+				chance = 1;
+			e->doubt += 0.01 * (d - e->doubt);
+			if (e->x != NULL && u < chance && budget_left(e)) {
 				it->explored = (int)i;
-				it->weight = 1 / EXPLORE;
+				it->weight = (float)(1 / chance);
 			} else {
 				answer = (int)i;
 				it->label = it->pred[i];
