@@ -159,7 +159,7 @@ summary(const struct engine *e, double secs)
 	const struct engine_stats *s = engine_stats(e);
 	struct rusage ru;
 	double explored = s->explored ?
-	    (double)s->explored_agreed / (double)s->explored : 0;
+	    s->explored_agreed / s->explored_weight : 0;
 
 	fprintf(stderr, "cascade: %llu items: %llu by the levels (%.1f%%), "
 	    "%llu by the expert (%.1f%%), %llu fallback\n",

@@ -398,7 +398,9 @@ judge(struct engine *e, const struct item *it, int label)
 			    it->pred[i] == label, it->weight);
 	if (it->explored >= 0) {
 		e->st.explored++;
-		e->st.explored_agreed += it->pred[it->explored] == label;
+		e->st.explored_weight += it->weight;
+		if (it->pred[it->explored] == label)
+			e->st.explored_agreed += it->weight;
 	}
 }
 

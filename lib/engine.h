@@ -67,7 +67,8 @@ struct engine_stats {
 	uint64_t invalid;		/* expert answers that map to no label */
 	uint64_t asked;			/* items sent to the expert */
 	uint64_t calls, retries, failed, timeouts;
-	uint64_t explored, explored_agreed;
+	uint64_t explored;
+	double explored_weight, explored_agreed;	/* each weighs 1 / chance */
 	uint64_t missing;		/* lines without the field */
 	double cheap_agree;		/* sum of the cheap answers' estimates */
 	double expert_secs;		/* summed duration of expert calls */
