@@ -12,9 +12,7 @@
 #define STEPS		2	/* Newton steps per fit; the last fit is close */
 #define MERGE_STEPS	12	/* Newton steps for a fit from nothing */
 #define RIDGE		1.0	/* keeps the fit finite on separable answers */
-#ifndef CAUTION
 #define CAUTION		1.0	/* standard errors off the estimate */
-#endif
 #define WEIGHT_MAX	1e4f	/* bounds what a checkpoint may claim */
 #define SIGNAL_MAX	1e3f
 
