@@ -13,6 +13,7 @@
 #define MERGE_STEPS	12	/* Newton steps for a fit from nothing */
 #define RIDGE		1.0	/* keeps the fit finite on separable answers */
 #define CAUTION		1.0	/* standard errors off the estimate */
+#define MERGED		0.3	/* what an answer seen by another model weighs */
 #define WEIGHT_MAX	1e4f	/* bounds what a checkpoint may claim */
 #define SIGNAL_MAX	1e3f
 
@@ -120,6 +121,18 @@ backward(const double l[POLICY_SIGNALS][POLICY_SIGNALS], double *b)
 	}
 }
 
+/*
+ * What a kept answer weighs in the fit: its weight (or 1, for how much it
+ * tells), less when another model saw it.  The signals of the shards'
+ * models say little of how the merged one will do: its fit must follow
+ * its own answers as soon as there are some.
+ */
+static double
+worth(const struct policy_obs *o, int weighted)
+{
+	return (weighted ? o->weight : 1) * (o->merged ? MERGED : 1);
+}
+
 /* The weighted, ridged log loss of the kept answers at w. */
 static double
 loss(const struct policy *p, const double *w)
@@ -139,7 +152,8 @@ loss(const struct policy *p, const double *w)
 		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
 		if (o->agreed == 0)
 			z = -z;
-		sum += o->weight * (z > 0 ? log1p(exp(-z)) : log1p(exp(z)) - z);
+		sum += worth(o, 1) *
+		    (z > 0 ? log1p(exp(-z)) : log1p(exp(z)) - z);
 	}
 	return sum;
 }
@@ -163,7 +177,7 @@ slopes(const struct policy *p, const double *w, double *g,
 	}
 	for (n = 0; n < p->nobs; n++) {
 		const struct policy_obs *o = &p->obs[n];
-		double z = 0, q, c, ow = weighted ? o->weight : 1;
+		double z = 0, q, c, ow = worth(o, weighted);
 
 		for (i = 0; i < POLICY_SIGNALS; i++)
 			z += w[i] * o->x[i];
@@ -250,6 +264,7 @@ policy_learn(struct policy *p, const float *x, int agreed, float weight)
 	memcpy(o->x, x, sizeof(o->x));
 	o->agreed = agreed ? 1 : 0;
 	o->weight = weight;
+	o->merged = 0;
 	p->next = (p->next + 1) % POLICY_KEEP;
 	if (p->nobs < POLICY_KEEP)
 		p->nobs++;
@@ -257,6 +272,7 @@ policy_learn(struct policy *p, const float *x, int agreed, float weight)
 		fit(p, STEPS);
 }
 
+/* The hash of what was seen and answered, whether merged or not. */
 static uint64_t
 obs_hash(const struct policy_obs *o)
 {
@@ -287,7 +303,7 @@ int
 policy_merge(struct policy *dst, const struct policy *src)
 {
 	struct policy_obs *all;
-	uint32_t n = dst->nobs + src->nobs;
+	uint32_t n = dst->nobs + src->nobs, i;
 
 	if ((all = malloc(n * sizeof(*all) + 1)) == NULL)
 		return -1;
@@ -298,6 +314,8 @@ policy_merge(struct policy *dst, const struct policy *src)
 		n = POLICY_KEEP;
 	memcpy(dst->obs, all, n * sizeof(*all));
 	free(all);
+	for (i = 0; i < n; i++)
+		dst->obs[i].merged = 1;
 	dst->nobs = n;
 	dst->next = n % POLICY_KEEP;
 	memset(dst->w, 0, sizeof(dst->w));
@@ -322,6 +340,7 @@ policy_save(const struct policy *p, struct wbuf *b)
 			wbuf_f32(b, p->obs[n].x[i]);
 		wbuf_f32(b, p->obs[n].agreed);
 		wbuf_f32(b, p->obs[n].weight);
+		wbuf_u32(b, p->obs[n].merged);
 	}
 }
 
@@ -350,7 +369,8 @@ policy_load(struct policy *p, struct rbuf *b)
 		}
 		o->agreed = rbuf_f32(b);
 		o->weight = rbuf_f32(b);
-		if ((o->agreed != 0 && o->agreed != 1) ||
+		o->merged = rbuf_u32(b);
+		if ((o->agreed != 0 && o->agreed != 1) || o->merged > 1 ||
 		    !(o->weight > 0 && o->weight <= WEIGHT_MAX))
 			return -1;
 	}

@@ -19,10 +19,14 @@
 #define POLICY_SIGNALS	6
 #define POLICY_KEEP	2048	/* expert answers the model is fitted to */
 
-/* What the level saw of an item, and whether the expert agreed. */
+/*
+ * What the level saw of an item, and whether the expert agreed; merged
+ * when another model than this one saw it (see policy_merge).
+ */
 struct policy_obs {
 	float x[POLICY_SIGNALS];
 	float agreed, weight;
+	uint32_t merged;
 };
 
 struct policy {
@@ -54,7 +58,8 @@ void policy_learn(struct policy *p, const float *x, int agreed, float weight);
 
 /*
  * Merges src into dst: the model is fitted again to a uniform sample of
- * both sides' answers.
+ * both sides' answers, which then weigh less than the answers the merged
+ * level will see itself.
  */
 /* Returns 0, or -1 when out of memory. */
 int policy_merge(struct policy *dst, const struct policy *src);

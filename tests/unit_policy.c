@@ -127,7 +127,8 @@ static void
 test_hostile(void)
 {
 	static struct policy p;
-	/* w[6], trained, nobs, next, then the first answer */
+	/* w[6], trained, nobs, next, then the first answer: x[6], agreed,
+	 * weight, merged */
 	const size_t obs = 6 * 4 + 8 + 4 + 4;
 
 	policy_init(&p);
@@ -138,13 +139,14 @@ test_hostile(void)
 	assert(load_with(&p, obs + 6 * 4, 0.5f) == -1);	/* agreed */
 	assert(load_with(&p, obs + 7 * 4, 0) == -1);	/* weight */
 	assert(load_with(&p, obs + 7 * 4, -1) == -1);
+	assert(load_with(&p, obs + 8 * 4, 2.0f) == -1);	/* merged */
 	assert(load_with(&p, 0, NAN) == -1);		/* w[0] */
 }
 
 static void
 test_merge(void)
 {
-	static struct policy a, b, c, ab, ba, ab_c, bc, a_bc;
+	static struct policy a, b, c, ab, ba, ab_c, bc, a_bc, fresh;
 	int i;
 
 	policy_init(&a);
@@ -158,6 +160,12 @@ test_merge(void)
 	ba = b;
 	assert(policy_merge(&ba, &a) == 0);
 	assert(ab.trained == 2700 && ab.nobs == POLICY_KEEP);
+	/* Another model saw the merged answers; new ones are the level's. */
+	for (i = 0; i < POLICY_KEEP; i++)
+		assert(ab.obs[i].merged == 1);
+	fresh = ab;
+	teach(&fresh, 1, 0.5f, 1);
+	assert(fresh.obs[0].merged == 0 && fresh.obs[1].merged == 1);
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		assert(fabsf(ab.w[i] - ba.w[i]) < 1e-4f);
 	ab_c = ab;
