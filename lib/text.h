@@ -26,6 +26,8 @@ struct feats {
 	uint64_t *hash;
 	float *val;
 	size_t n, cap;
+	uint32_t *seen;		/* scratch of text_features: a hash set */
+	size_t seencap;
 };
 
 void feats_init(struct feats *f);

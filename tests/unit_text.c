@@ -244,20 +244,31 @@ test_words_bytes(void)
 	feats_release(&g);
 }
 
-/* Words: a 3 MB item stops at TEXT_MAX_FEATURES, plus the bias. */
+/*
+ * Words: a 4 MB item of distinct words stops at TEXT_MAX_FEATURES, plus
+ * the bias; the same word again and again is one feature.
+ */
 static void
 test_words_huge(void)
 {
-	size_t n = 3u << 20, i;
+	size_t n = 4u << 20, i, w = 0;
 	char *s = malloc(n);
 	struct feats f;
 
 	assert(s != NULL);
-	for (i = 0; i < n; i++)
-		s[i] = i % 3 == 2 ? ' ' : (char)('a' + (i / 3) % 26);
+	for (i = 0; i < n; i++) {
+		if (i % 6 == 0)
+			w = i / 6;	/* the word's number, in base 26 */
+		s[i] = i % 6 == 5 ? ' ' : (char)('a' + w % 26);
+		w /= 26;
+	}
 	feats_init(&f);
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
 	assert(f.n == TEXT_MAX_FEATURES + 1);
+	for (i = 0; i < n; i++)
+		s[i] = i % 3 == 2 ? ' ' : 'a';
+	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
+	assert(f.n == 3);	/* "aa", "aa aa" and the bias */
 	assert(f.val[f.n - 1] == BIAS_VAL);
 	/* A short item after it still starts from zero. */
 	feats(&f, TEXT_WORDS, "a b");
