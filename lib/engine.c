@@ -866,8 +866,10 @@ engine_load(struct engine *e, const char *path, const char **why)
 
 /*
  * Shards that started from one state and learned on parts of a stream
- * merge into what one learner would roughly know: each level and policy
- * weighs what each side knows by how many answers it learned from.
+ * merge into what one learner would roughly know: each level weighs what
+ * each side knows of a feature by how much it learned of it, each policy
+ * is fitted again to both sides' answers, and the threshold weighs by the
+ * answers each side learned.
  * Label ids are positions, so the label lists must agree where both have
  * one; the longer list wins.
  */
@@ -934,8 +936,7 @@ engine_merge(struct engine *e, const char *path, const char **why)
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *d = e->level[i];
 
-		d->kind->merge(d, s->level[i], (double)d->updates,
-		    (double)s->level[i]->updates);
+		d->kind->merge(d, s->level[i]);
 		d->updates += s->level[i]->updates;
 		if (policy_merge(&e->policy[i], &s->policy[i]) == -1) {
 			*why = "out of memory";

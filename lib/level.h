@@ -32,10 +32,9 @@ struct level_kind {
 	    size_t label);
 	/*
 	 * Merges src, learned elsewhere with the same kind, size and labels,
-	 * into dst: what each knows weighs by how much it learned, wd and ws.
+	 * into dst: what each knows weighs by how much it learned of it.
 	 */
-	void (*merge)(struct level *dst, const struct level *src, double wd,
-	    double ws);
+	void (*merge)(struct level *dst, const struct level *src);
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);

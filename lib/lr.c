@@ -121,14 +121,12 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
  * The sums add up, as if one learner had seen both streams.
  */
 static void
-lr_merge(struct level *dst, const struct level *src, double wd, double ws)
+lr_merge(struct level *dst, const struct level *src)
 {
 	struct lr *d = (struct lr *)dst;
 	const struct lr *s = (const struct lr *)src;
 	size_t i;
 
-	(void)wd;
-	(void)ws;
 	for (i = 0; i <= d->mask; i++) {
 		float g = d->t[i].g + s->t[i].g;
 

@@ -178,14 +178,12 @@ count_used(struct nb *m)
 
 /* Counts add up, as if one learner had seen both streams. */
 static void
-nb_merge(struct level *dst, const struct level *src, double wd, double ws)
+nb_merge(struct level *dst, const struct level *src)
 {
 	struct nb *d = (struct nb *)dst;
 	const struct nb *s = (const struct nb *)src;
 	size_t i;
 
-	(void)wd;
-	(void)ws;
 	for (i = 0; i <= d->mask; i++)
 		if ((d->t[i] += s->t[i]) > COUNT_MAX)
 			d->t[i] = COUNT_MAX;

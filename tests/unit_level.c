@@ -144,7 +144,7 @@ test_kind(const char *name)
 	assert((c = level_new(kind, BITS)) != NULL);
 	learn(b, 0, 200);
 	learn(c, 200, 400);
-	b->kind->merge(b, c, (double)b->updates, (double)c->updates);
+	b->kind->merge(b, c);
 	assert(accuracy(b, 1000, 1200) >= 0.95);
 	level_free(a);
 	level_free(b);
@@ -165,7 +165,7 @@ test_nb_merge_is_sum(void)
 	learn(whole, 0, 300);
 	learn(a, 0, 100);
 	learn(b, 100, 300);
-	nb->merge(a, b, 100, 200);
+	nb->merge(a, b);
 	expect_same(whole, a);
 	level_free(whole);
 	level_free(a);
