@@ -14,6 +14,8 @@
 #define RIDGE		1.0	/* keeps the fit finite on separable answers */
 #define CAUTION		1.0	/* standard errors off the estimate */
 #define MERGED		0.3	/* what an answer seen by another model weighs */
+#define HALF_LIFE	256	/* answers after which an answer weighs half */
+#define DECAY		exp2(-1.0 / HALF_LIFE)	/* per answer */
 #define WEIGHT_MAX	1e4f	/* bounds what a checkpoint may claim */
 #define SIGNAL_MAX	1e3f
 
@@ -123,28 +125,41 @@ backward(const double l[POLICY_SIGNALS][POLICY_SIGNALS], double *b)
 
 /*
  * What a kept answer weighs in the fit: its weight (or 1, for how much it
- * tells), less when another model saw it.  The signals of the shards'
- * models say little of how the merged one will do: its fit must follow
- * its own answers as soon as there are some.
+ * tells), less when another model saw it, and less the older it is.  The
+ * level keeps learning, so how often it agrees at given signals drifts:
+ * with every kept answer weighing the same, the fit lagged behind the
+ * level and its estimates were off by a point or two on new items.  The
+ * signals of the shards' models say little of how the merged one will do:
+ * its fit must follow its own answers as soon as there are some.  Age 0 is
+ * the newest answer; a merge leaves its answers in hash order, as if they
+ * had come in that order.
  */
 static double
-worth(const struct policy_obs *o, int weighted)
+worth(const struct policy_obs *o, double age_decay, int weighted)
 {
-	return (weighted ? o->weight : 1) * (o->merged ? MERGED : 1);
+	return (weighted ? o->weight : 1) * (o->merged ? MERGED : 1) *
+	    age_decay;
+}
+
+/* The kept answer of age a. */
+static const struct policy_obs *
+aged(const struct policy *p, uint32_t a)
+{
+	return &p->obs[(p->next + POLICY_KEEP - 1 - a) % POLICY_KEEP];
 }
 
 /* The weighted, ridged log loss of the kept answers at w. */
 static double
 loss(const struct policy *p, const double *w)
 {
-	double sum = 0;
-	uint32_t n;
+	double sum = 0, decay = 1;
+	uint32_t a;
 	int i;
 
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		sum += RIDGE / 2 * w[i] * w[i];
-	for (n = 0; n < p->nobs; n++) {
-		const struct policy_obs *o = &p->obs[n];
+	for (a = 0; a < p->nobs; a++, decay *= DECAY) {
+		const struct policy_obs *o = aged(p, a);
 		double z = 0;
 
 		for (i = 0; i < POLICY_SIGNALS; i++)
@@ -152,7 +167,7 @@ loss(const struct policy *p, const double *w)
 		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
 		if (o->agreed == 0)
 			z = -z;
-		sum += worth(o, 1) *
+		sum += worth(o, decay, 1) *
 		    (z > 0 ? log1p(exp(-z)) : log1p(exp(z)) - z);
 	}
 	return sum;
@@ -167,7 +182,8 @@ static void
 slopes(const struct policy *p, const double *w, double *g,
     double h[POLICY_SIGNALS][POLICY_SIGNALS], int weighted)
 {
-	uint32_t n;
+	double decay = 1;
+	uint32_t a;
 	int i, j;
 
 	for (i = 0; i < POLICY_SIGNALS; i++) {
@@ -175,9 +191,9 @@ slopes(const struct policy *p, const double *w, double *g,
 			h[i][j] = i == j ? RIDGE : 0;
 		g[i] = RIDGE * w[i];
 	}
-	for (n = 0; n < p->nobs; n++) {
-		const struct policy_obs *o = &p->obs[n];
-		double z = 0, q, c, ow = worth(o, weighted);
+	for (a = 0; a < p->nobs; a++, decay *= DECAY) {
+		const struct policy_obs *o = aged(p, a);
+		double z = 0, q, c, ow = worth(o, decay, weighted);
 
 		for (i = 0; i < POLICY_SIGNALS; i++)
 			z += w[i] * o->x[i];
