@@ -63,7 +63,7 @@ static const char usage_text[] =
 "               [--timeout sec] [--retries N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
 "               [--expert-input text|line] [--hash-bits N] [file ...]\n"
-"       cascade merge -o state file ...\n";
+"       cascade merge [-b base] -o state file ...\n";
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
 static int quiet, print_input;
@@ -241,52 +241,75 @@ run(struct engine *e, int fd, const char *state, double *saved,
 	return r;
 }
 
-/*
- * cascade merge -o OUT FILE...: one checkpoint from several, learned by
- * shards of a stream.
- */
-static int
-merge(int argc, char *argv[])
+/* Loads the checkpoint at path into a new engine; exits on failure. */
+static struct engine *
+load_state(const char *path)
 {
 	struct engine_opts o = { 0 };
 	struct engine *e;
-	const char *out = NULL, *why;
-	int c, i;
+	const char *why;
+	int r;
 
-	opterr = 0;	/* getopt would name "merge", not us */
-	while ((c = getopt(argc, argv, "o:")) != -1) {
-		if (c != 'o') {
-			warnx("merge: bad option or missing value: -%c", optopt);
-			usage();
-		}
-		out = optarg;
-	}
-	argc -= optind;
-	argv += optind;
-	if (out == NULL || argc < 1)
-		usage();
 	o.target = 0.95;
 	o.window = 1;
 	if ((e = engine_new(&o, &why)) == NULL)
 		errx(1, "%s", why);
-	for (i = 0; i < argc; i++) {
-		int r = i == 0 ? engine_load(e, argv[i], &why) :
-		    engine_merge(e, argv[i], &why);
+	if ((r = engine_load(e, path, &why)) != 0)
+		errx(1, "cannot merge checkpoint '%s': %s", path,
+		    r == 1 ? "no such file" : why);
+	return e;
+}
 
-		if (r != 0) {
-			warnx("cannot merge checkpoint '%s': %s", argv[i],
-			    r == 1 ? "no such file" : why);
-			engine_free(e);
-			return 1;
+/*
+ * cascade merge [-b BASE] -o OUT FILE...: one checkpoint from several,
+ * learned by shards of a stream (that all started from BASE).
+ */
+static int
+merge(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct engine *e, *base = NULL;
+	const char *out = NULL, *from = NULL, *why;
+	int c, i, status = 0;
+
+	opterr = 0;	/* getopt would name "merge", not us */
+	while ((c = getopt_long(argc, argv, "b:o:", longopts, NULL)) != -1)
+		switch (c) {
+		case 'b':
+			from = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			warnx("merge: bad option or missing value: %s",
+			    argv[optind - 1]);
+			usage();
 		}
-	}
-	if (engine_save(e, out, &why) == -1) {
+	argc -= optind;
+	argv += optind;
+	if (out == NULL || argc < 1)
+		usage();
+	if (from != NULL)
+		base = load_state(from);
+	e = load_state(argv[0]);
+	for (i = 1; i < argc && status == 0; i++)
+		if (engine_merge(e, argv[i], base, &why) == -1) {
+			warnx("cannot merge checkpoint '%s': %s", argv[i], why);
+			status = 1;
+		}
+	if (status == 0 && engine_save(e, out, &why) == -1) {
 		warn("cannot write checkpoint '%s': %s", out, why);
-		engine_free(e);
-		return 1;
+		status = 1;
 	}
 	engine_free(e);
-	return 0;
+	if (base != NULL)
+		engine_free(base);
+	return status;
 }
 
 int

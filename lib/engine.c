@@ -865,20 +865,83 @@ engine_load(struct engine *e, const char *path, const char **why)
 }
 
 /*
- * Shards that started from one state and learned on parts of a stream
- * merge into what one learner would roughly know: each level weighs what
- * each side knows of a feature by how much it learned of it, each policy
- * is fitted again to both sides' answers, and the threshold weighs by the
- * answers each side learned.
- * Label ids are positions, so the label lists must agree where both have
- * one; the longer list wins.
+ * Whether s can merge into e: the same hash size, input mode and levels,
+ * and labels that agree where both have one (ids are positions).
+ */
+static int
+compatible(const struct engine *e, const struct engine *s, const char **why)
+{
+	size_t i, common;
+
+	if (s->o.bits != e->o.bits) {
+		*why = "checkpoint has another hash size";
+		return -1;
+	}
+	if (s->o.mode != e->o.mode) {
+		*why = "checkpoint is for another input mode";
+		return -1;
+	}
+	if (s->nlevels != e->nlevels) {
+		*why = "checkpoint has other levels";
+		return -1;
+	}
+	for (i = 0; i < e->nlevels; i++)
+		if (s->kind[i] != e->kind[i]) {
+			*why = "checkpoint has other levels";
+			return -1;
+		}
+	common = s->labels.n < e->labels.n ? s->labels.n : e->labels.n;
+	for (i = 0; i < common; i++)
+		if (labels_find(&e->labels, s->labels.name[i],
+		    s->labels.len[i]) != (int)i) {
+			*why = "checkpoint has its labels in another order "
+			    "(give every shard the same -l)";
+			return -1;
+		}
+	return 0;
+}
+
+/* Whether s learned on from base: base's labels first, no fewer answers. */
+static int
+grew_from(const struct engine *s, const struct engine *base, const char **why)
+{
+	size_t i;
+
+	if (base->labels.n > s->labels.n)
+		goto no;
+	for (i = 0; i < s->nlevels; i++)
+		if (s->level[i]->updates < base->level[i]->updates ||
+		    s->policy[i].trained < base->policy[i].trained)
+			goto no;
+	return 0;
+no:
+	*why = "checkpoint did not start from the base";
+	return -1;
+}
+
+/* What s learned since base; all it learned without a base. */
+static double
+since(const struct engine *s, const struct engine *base)
+{
+	return (double)s->level[0]->updates -
+	    (base != NULL ? (double)base->level[0]->updates : 0);
+}
+
+/*
+ * Shards that learned on parts of a stream merge into what one learner
+ * would roughly know: each level weighs what each side knows of a feature
+ * by how much it learned of it, each policy is fitted again to both sides'
+ * answers, and the threshold weighs by the answers each side learned.
+ * Shards that started from a base state (else NULL; e too) count what it
+ * holds once.  The longer label list wins.
  */
 int
-engine_merge(struct engine *e, const char *path, const char **why)
+engine_merge(struct engine *e, const char *path, const struct engine *base,
+    const char **why)
 {
 	struct engine_opts o = e->o;
 	struct engine *s;
-	size_t i, common;
+	size_t i;
 	double wd, ws;
 	int r = -1;
 
@@ -897,48 +960,29 @@ engine_merge(struct engine *e, const char *path, const char **why)
 		goto out;
 	}
 	r = -1;
-	if (s->o.bits != e->o.bits) {
-		*why = "checkpoint has another hash size";
+	if (compatible(e, s, why) == -1 || (base != NULL &&
+	    (compatible(e, base, why) == -1 || grew_from(s, base, why) == -1 ||
+	    grew_from(e, base, why) == -1)))
 		goto out;
-	}
-	if (s->o.mode != e->o.mode) {
-		*why = "checkpoint is for another input mode";
-		goto out;
-	}
-	if (s->nlevels != e->nlevels) {
-		*why = "checkpoint has other levels";
-		goto out;
-	}
-	for (i = 0; i < e->nlevels; i++)
-		if (s->kind[i] != e->kind[i]) {
-			*why = "checkpoint has other levels";
-			goto out;
-		}
-	common = s->labels.n < e->labels.n ? s->labels.n : e->labels.n;
-	for (i = 0; i < common; i++)
-		if (labels_find(&e->labels, s->labels.name[i],
-		    s->labels.len[i]) != (int)i) {
-			*why = "checkpoint has its labels in another order "
-			    "(give every shard the same -l)";
-			goto out;
-		}
-	for (i = common; i < s->labels.n; i++)
+	for (i = e->labels.n; i < s->labels.n; i++)
 		if (labels_add(&e->labels, s->labels.name[i],
 		    s->labels.len[i]) == -1) {
 			*why = "out of memory";
 			goto out;
 		}
 	e->labels.closed = e->labels.closed && s->labels.closed;
-	wd = (double)e->level[0]->updates;
-	ws = (double)s->level[0]->updates;
+	wd = since(e, base);
+	ws = since(s, base);
 	if (wd + ws > 0)
 		e->thresh = (wd * e->thresh + ws * s->thresh) / (wd + ws);
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *d = e->level[i];
+		const struct level *b = base != NULL ? base->level[i] : NULL;
 
-		d->kind->merge(d, s->level[i]);
-		d->updates += s->level[i]->updates;
-		if (policy_merge(&e->policy[i], &s->policy[i]) == -1) {
+		d->kind->merge(d, s->level[i], b);
+		d->updates += s->level[i]->updates - (b != NULL ? b->updates : 0);
+		if (policy_merge(&e->policy[i], &s->policy[i],
+		    base != NULL ? &base->policy[i] : NULL) == -1) {
 			*why = "out of memory";
 			goto out;
 		}

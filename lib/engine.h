@@ -98,11 +98,13 @@ int engine_load(struct engine *e, const char *path, const char **why);
 /*
  * Merges the checkpoint at path into the engine, whose state came from
  * engine_load: labels joined by name, models averaged by how much each
- * learned, counts summed.  Returns 0, or -1 with *why when the file cannot
- * be read or learned something else (hash size, input mode, levels, labels
- * in another order).
+ * learned, counts summed.  When both learned on from the state base
+ * (else NULL), what base holds counts once.  Returns 0, or -1 with *why
+ * when the file cannot be read or learned something else (hash size,
+ * input mode, levels, labels in another order) or not from base.
  */
-int engine_merge(struct engine *e, const char *path, const char **why);
+int engine_merge(struct engine *e, const char *path, const struct engine *base,
+    const char **why);
 
 /* Saves the models to path atomically; 0, or -1 with *why and errno. */
 int engine_save(const struct engine *e, const char *path, const char **why);

@@ -33,8 +33,11 @@ struct level_kind {
 	/*
 	 * Merges src, learned elsewhere with the same kind, size and labels,
 	 * into dst: what each knows weighs by how much it learned of it.
+	 * When both started from base (else NULL), base counts once: dst
+	 * becomes base plus what each side learned since.
 	 */
-	void (*merge)(struct level *dst, const struct level *src);
+	void (*merge)(struct level *dst, const struct level *src,
+	    const struct level *base);
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);

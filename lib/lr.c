@@ -116,24 +116,26 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 
 /*
  * Each weight averages the two sides' weights, each weighing by the sum of
- * its squared gradients there: a side that never saw a feature has no say
- * in its weight (a plain average would halve what the other learned).
- * The sums add up, as if one learner had seen both streams.
+ * its squared gradients there since the base: a side that learned nothing
+ * of a feature has no say in its weight (a plain average would halve what
+ * the other learned).  The sums add up, as if one learner had seen both
+ * streams; the base's part of them counts once.
  */
 static void
-lr_merge(struct level *dst, const struct level *src)
+lr_merge(struct level *dst, const struct level *src, const struct level *base)
 {
 	struct lr *d = (struct lr *)dst;
-	const struct lr *s = (const struct lr *)src;
+	const struct lr *s = (const struct lr *)src, *b = (const struct lr *)base;
 	size_t i;
 
 	for (i = 0; i <= d->mask; i++) {
-		float g = d->t[i].g + s->t[i].g;
+		float g0 = b != NULL ? b->t[i].g : 0;
+		float gd = fmaxf(d->t[i].g - g0, 0), gs = fmaxf(s->t[i].g - g0, 0);
 
-		if (g > 0)
-			d->t[i].w = (d->t[i].g * d->t[i].w +
-			    s->t[i].g * s->t[i].w) / g;
-		d->t[i].g = g;
+		if (gd + gs > 0)
+			d->t[i].w = (gd * d->t[i].w + gs * s->t[i].w) /
+			    (gd + gs);
+		d->t[i].g = g0 + gd + gs;
 	}
 }
 

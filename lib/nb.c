@@ -176,25 +176,35 @@ count_used(struct nb *m)
 		m->used += m->t[i] > 0;
 }
 
-/* Counts add up, as if one learner had seen both streams. */
+/* d + s - base, within [0, COUNT_MAX]. */
+static double
+add(double d, double s, double base)
+{
+	double v = d + s - base;
+
+	return v < 0 ? 0 : v > COUNT_MAX ? COUNT_MAX : v;
+}
+
+/*
+ * Counts add up, as if one learner had seen both streams; the base's
+ * counts, in both sides, count once.
+ */
 static void
-nb_merge(struct level *dst, const struct level *src)
+nb_merge(struct level *dst, const struct level *src, const struct level *base)
 {
 	struct nb *d = (struct nb *)dst;
-	const struct nb *s = (const struct nb *)src;
+	const struct nb *s = (const struct nb *)src, *b = (const struct nb *)base;
 	size_t i;
 
 	for (i = 0; i <= d->mask; i++)
-		if ((d->t[i] += s->t[i]) > COUNT_MAX)
-			d->t[i] = COUNT_MAX;
+		d->t[i] = (float)add(d->t[i], s->t[i], b != NULL ? b->t[i] : 0);
 	for (i = 0; i < LABELS_MAX; i++) {
-		if ((d->total[i] += s->total[i]) > COUNT_MAX)
-			d->total[i] = COUNT_MAX;
-		if ((d->items[i] += s->items[i]) > COUNT_MAX)
-			d->items[i] = COUNT_MAX;
+		d->total[i] = add(d->total[i], s->total[i],
+		    b != NULL ? b->total[i] : 0);
+		d->items[i] = add(d->items[i], s->items[i],
+		    b != NULL ? b->items[i] : 0);
 	}
-	if ((d->feats += s->feats) > COUNT_MAX)
-		d->feats = COUNT_MAX;
+	d->feats = add(d->feats, s->feats, b != NULL ? b->feats : 0);
 	count_used(d);
 }
 

@@ -311,32 +311,35 @@ by_hash(const void *a, const void *b)
 }
 
 /*
- * The kept answers of both sides with the smallest hashes: a uniform
- * sample of the union whatever the order of merges, so that merging is
- * associative.
+ * The kept answers of both sides with the smallest hashes, each once: a
+ * uniform sample of the union whatever the order of merges, so that
+ * merging is associative.
  */
 int
-policy_merge(struct policy *dst, const struct policy *src)
+policy_merge(struct policy *dst, const struct policy *src,
+    const struct policy *base)
 {
 	struct policy_obs *all;
-	uint32_t n = dst->nobs + src->nobs, i;
+	uint32_t n = dst->nobs + src->nobs, i, k = 0;
+	uint64_t from = base != NULL ? base->trained : 0;
 
 	if ((all = malloc(n * sizeof(*all) + 1)) == NULL)
 		return -1;
 	memcpy(all, dst->obs, dst->nobs * sizeof(*all));
 	memcpy(all + dst->nobs, src->obs, src->nobs * sizeof(*all));
 	qsort(all, n, sizeof(*all), by_hash);
-	if (n > POLICY_KEEP)
-		n = POLICY_KEEP;
-	memcpy(dst->obs, all, n * sizeof(*all));
+	for (i = 0; i < n && k < POLICY_KEEP; i++)
+		if (k == 0 || obs_hash(&all[i]) != obs_hash(&dst->obs[k - 1])) {
+			dst->obs[k] = all[i];
+			dst->obs[k++].merged = 1;
+		}
 	free(all);
-	for (i = 0; i < n; i++)
-		dst->obs[i].merged = 1;
-	dst->nobs = n;
-	dst->next = n % POLICY_KEEP;
+	dst->nobs = k;
+	dst->next = k % POLICY_KEEP;
 	memset(dst->w, 0, sizeof(dst->w));
 	fit(dst, MERGE_STEPS);
-	dst->trained += src->trained;
+	dst->trained = from + (dst->trained > from ? dst->trained - from : 0) +
+	    (src->trained > from ? src->trained - from : 0);
 	return 0;
 }
 

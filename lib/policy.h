@@ -58,11 +58,13 @@ void policy_learn(struct policy *p, const float *x, int agreed, float weight);
 
 /*
  * Merges src into dst: the model is fitted again to a uniform sample of
- * both sides' answers, which then weigh less than the answers the merged
- * level will see itself.
+ * both sides' answers (an answer both kept, from a state both started
+ * from, counts once), which then weigh less than the answers the merged
+ * level will see itself.  base (or NULL) is the state both started from.
+ * Returns 0, or -1 when out of memory.
  */
-/* Returns 0, or -1 when out of memory. */
-int policy_merge(struct policy *dst, const struct policy *src);
+int policy_merge(struct policy *dst, const struct policy *src,
+    const struct policy *base);
 
 void policy_save(const struct policy *p, struct wbuf *b);
 int policy_load(struct policy *p, struct rbuf *b);

@@ -144,7 +144,7 @@ test_kind(const char *name)
 	assert((c = level_new(kind, BITS)) != NULL);
 	learn(b, 0, 200);
 	learn(c, 200, 400);
-	b->kind->merge(b, c);
+	b->kind->merge(b, c, NULL);
 	assert(accuracy(b, 1000, 1200) >= 0.95);
 	level_free(a);
 	level_free(b);
@@ -165,9 +165,67 @@ test_nb_merge_is_sum(void)
 	learn(whole, 0, 300);
 	learn(a, 0, 100);
 	learn(b, 100, 300);
-	nb->merge(a, b);
+	nb->merge(a, b, NULL);
 	expect_same(whole, a);
 	level_free(whole);
+	level_free(a);
+	level_free(b);
+}
+
+/* A copy of l, through save and load. */
+static struct level *
+copy(const struct level *l)
+{
+	struct level *c = level_new(l->kind, l->bits);
+	struct wbuf w;
+
+	assert(c != NULL);
+	save(l, &w);
+	assert(load(c, w.p, w.n) == 0);
+	wbuf_release(&w);
+	c->updates = l->updates;
+	return c;
+}
+
+/*
+ * Shards that started from a base count it once: two copies of the base
+ * merge back into exactly the base, and for nb, two shards that learned on
+ * from it merge into what one learner of the whole stream has.
+ */
+static void
+test_merge_base(const char *name)
+{
+	const struct level_kind *kind = level_kind(name);
+	struct level *base, *a, *b, *whole;
+	struct wbuf wa, wb;
+
+	base = level_new(kind, BITS);
+	assert(base != NULL);
+	learn(base, 0, 100);
+	a = copy(base);
+	b = copy(base);
+	kind->merge(a, b, base);
+	save(a, &wa);
+	save(base, &wb);
+	assert(wa.n == wb.n && memcmp(wa.p, wb.p, wa.n) == 0);
+	wbuf_release(&wa);
+	wbuf_release(&wb);
+	level_free(a);
+	level_free(b);
+	a = copy(base);
+	b = copy(base);
+	learn(a, 100, 200);
+	learn(b, 200, 300);
+	kind->merge(a, b, base);
+	if (strcmp(name, "nb") == 0) {
+		whole = level_new(kind, BITS);
+		assert(whole != NULL);
+		learn(whole, 0, 300);
+		expect_same(whole, a);
+		level_free(whole);
+	}
+	assert(accuracy(a, 1000, 1200) >= 0.95);
+	level_free(base);
 	level_free(a);
 	level_free(b);
 }
@@ -253,6 +311,8 @@ main(void)
 	test_kind("lr");
 	test_kind("nb");
 	test_nb_merge_is_sum();
+	test_merge_base("lr");
+	test_merge_base("nb");
 	test_nb_hostile();
 	printf("unit_level: all passed\n");
 	return 0;

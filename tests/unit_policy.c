@@ -1,9 +1,9 @@
 /*
  * unit_policy: tests of lib/policy.h: the fitted agreement model is
  * calibrated on answers drawn from a known one, cautious when it has seen
- * few, unmoved by a hostile checkpoint, and merges in any order to the
- * same model.  Exits 0 when every check passes; a failed assert() names
- * the line.
+ * few, follows a level that changes, unmoved by a hostile checkpoint, and
+ * merges in any order to the same model, counting a shared base once.
+ * Exits 0 when every check passes; a failed assert() names the line.
  */
 #undef NDEBUG
 #include <assert.h>
@@ -185,9 +185,9 @@ test_merge(void)
 	teach(&b, 1200, 0.5f, 0.8f);
 	teach(&c, 900, 0.7f, 1);
 	ab = a;
-	assert(policy_merge(&ab, &b) == 0);
+	assert(policy_merge(&ab, &b, NULL) == 0);
 	ba = b;
-	assert(policy_merge(&ba, &a) == 0);
+	assert(policy_merge(&ba, &a, NULL) == 0);
 	assert(ab.trained == 2700 && ab.nobs == POLICY_KEEP);
 	/* Another model saw the merged answers; new ones are the level's. */
 	for (i = 0; i < POLICY_KEEP; i++)
@@ -198,14 +198,33 @@ test_merge(void)
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		assert(fabsf(ab.w[i] - ba.w[i]) < 1e-4f);
 	ab_c = ab;
-	assert(policy_merge(&ab_c, &c) == 0);
+	assert(policy_merge(&ab_c, &c, NULL) == 0);
 	bc = b;
-	assert(policy_merge(&bc, &c) == 0);
+	assert(policy_merge(&bc, &c, NULL) == 0);
 	a_bc = a;
-	assert(policy_merge(&a_bc, &bc) == 0);
+	assert(policy_merge(&a_bc, &bc, NULL) == 0);
 	assert(memcmp(ab_c.obs, a_bc.obs, sizeof(ab_c.obs)) == 0);
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		assert(fabsf(ab_c.w[i] - a_bc.w[i]) < 1e-4f);
+}
+
+/*
+ * Shards that learned on from a base state keep its answers in their
+ * rings and count its answers in theirs: merged, they count once.
+ */
+static void
+test_merge_base(void)
+{
+	static struct policy base, a, b;
+
+	policy_init(&base);
+	teach(&base, 700, 0.5f, 1);
+	a = base;
+	b = base;
+	teach(&a, 300, 0.5f, 1);
+	teach(&b, 200, 0.5f, 1);
+	assert(policy_merge(&a, &b, &base) == 0);
+	assert(a.trained == 1200 && a.nobs == 1200);
 }
 
 int
@@ -215,5 +234,6 @@ main(void)
 	test_follows();
 	test_hostile();
 	test_merge();
+	test_merge_base();
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cascade merge refuses checkpoints that learned something else (hash size,
-# input mode, label order), missing and corrupt files: exit 1, a message naming
-# the file, no output file (an existing one left as it was).  Usage errors: exit 2.
+# input mode, label order), missing and corrupt files, and with -b states that
+# did not start from the base: exit 1, a message naming the file, no output
+# file (an existing one left as it was).  Usage errors: exit 2.
 . "${0%/*}/../setup"
 L=positive,negative
 "$GEN" 61 300 >"$T/in"
@@ -57,6 +58,23 @@ refuse truncated "$T/good" "$T/truncated"
 refuse text "$T/good" "$T/text"
 refuse empty "$T/good" "$T/empty"
 refuse missing "$T/good" "$T/good2" "$T/missing"
+
+# With -b BASE, a state that did not learn on from BASE (fewer answers) is
+# refused, and so is a missing base; states that did, merge.
+"$GEN" 62 40 >"$T/few"
+expect_status 0 "$CASCADE" -l $L -s "$T/small" -e "$X/rule" <"$T/few" >"$T/out"
+cp "$T/good" "$T/day2a"
+cp "$T/good" "$T/day2b"
+expect_status 0 "$CASCADE" -l $L -s "$T/day2a" -e "$X/rule" <"$T/few" >"$T/out"
+expect_status 0 "$CASCADE" -l $L -s "$T/day2b" --seed 2 -e "$X/rule" <"$T/in" >"$T/out"
+rm -f "$T/new"
+expect_status 1 "$CASCADE" merge -b "$T/good" -o "$T/new" "$T/day2a" "$T/small" 2>"$T/err"
+grep -q "/small'.*did not start from the base" "$T/err" || fail "merge -b: no message naming small: $(cat "$T/err")"
+[ ! -e "$T/new" ] || fail "merge -b: output file created although refused"
+expect_status 1 "$CASCADE" merge -b "$T/missing" -o "$T/new" "$T/day2a" 2>"$T/err"
+grep -q "/missing'" "$T/err" || fail "merge -b: no message naming the missing base: $(cat "$T/err")"
+expect_status 0 "$CASCADE" merge --base "$T/good" -o "$T/new" "$T/day2a" "$T/day2b"
+[ -s "$T/new" ] || fail "merge -b: no merged checkpoint"
 
 # The good ones still merge.
 expect_status 0 "$CASCADE" merge -o "$T/new" "$T/good" "$T/good2"
