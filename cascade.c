@@ -269,7 +269,6 @@ merge(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
-		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine *e, *base = NULL;
