@@ -19,8 +19,8 @@ struct level;
 
 struct level_kind {
 	const char *name;
+	/* A zeroed level, in one block that free() releases. */
 	struct level *(*create)(unsigned bits);
-	void (*destroy)(struct level *);
 	/*
 	 * Fills prob[0..nlabels) and returns the share of the item's
 	 * features that the level has learned something about.

@@ -31,9 +31,9 @@ struct slot {
 
 struct lr {
 	struct level base;
-	struct slot *t;
 	uint32_t mask;
 	float p[LABELS_MAX];	/* scratch for learn() */
+	struct slot t[];	/* 2^bits */
 };
 
 static struct level *
@@ -41,23 +41,11 @@ lr_create(unsigned bits)
 {
 	struct lr *m;
 
-	if ((m = malloc(sizeof(*m))) == NULL)
+	if ((m = calloc(1, sizeof(*m) + sizeof(m->t[0]) * ((size_t)1 << bits))) ==
+	    NULL)
 		return NULL;
-	if ((m->t = calloc((size_t)1 << bits, sizeof(*m->t))) == NULL) {
-		free(m);
-		return NULL;
-	}
 	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
 	return &m->base;
-}
-
-static void
-lr_destroy(struct level *l)
-{
-	struct lr *m = (struct lr *)l;
-
-	free(m->t);
-	free(m);
 }
 
 static inline uint32_t
@@ -168,6 +156,6 @@ lr_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_lr = {
-	"lr", lr_create, lr_destroy, lr_predict, lr_learn, lr_merge, lr_save,
+	"lr", lr_create, lr_predict, lr_learn, lr_merge, lr_save,
 	lr_load, 0
 };

@@ -30,40 +30,24 @@
 
 struct nb {
 	struct level base;
-	float *t;
 	uint32_t mask;
 	double used;	/* slots with a count: the vocabulary for smoothing */
 	double feats;	/* features counted */
 	double total[LABELS_MAX];	/* sum of the label's counts */
 	double items[LABELS_MAX];	/* items learned with the label */
+	float t[];	/* 2^bits */
 };
 
 static struct level *
 nb_create(unsigned bits)
 {
 	struct nb *m;
-	size_t c;
 
-	if ((m = malloc(sizeof(*m))) == NULL)
+	if ((m = calloc(1, sizeof(*m) + sizeof(m->t[0]) * ((size_t)1 << bits))) ==
+	    NULL)
 		return NULL;
-	if ((m->t = calloc((size_t)1 << bits, sizeof(*m->t))) == NULL) {
-		free(m);
-		return NULL;
-	}
 	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
-	m->used = m->feats = 0;
-	for (c = 0; c < LABELS_MAX; c++)
-		m->total[c] = m->items[c] = 0;
 	return &m->base;
-}
-
-static void
-nb_destroy(struct level *l)
-{
-	struct nb *m = (struct nb *)l;
-
-	free(m->t);
-	free(m);
 }
 
 /* Returns what scales the values of f's first nf features to unit norm. */
@@ -259,6 +243,6 @@ nb_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_nb = {
-	"nb", nb_create, nb_destroy, nb_predict, nb_learn, nb_merge, nb_save,
+	"nb", nb_create, nb_predict, nb_learn, nb_merge, nb_save,
 	nb_load, 1
 };

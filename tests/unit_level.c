@@ -230,26 +230,18 @@ test_merge_base(const char *name)
 	level_free(b);
 }
 
-/* Overwrites the f32 at off in w. */
+/* Overwrites the f64 (or, with f32, the f32) at off in w with v. */
 static void
-poke_f32(struct wbuf *w, size_t off, float v)
+poke(struct wbuf *w, size_t off, double v, int f32)
 {
 	struct wbuf t = { 0 };
 
-	wbuf_f32(&t, v);
+	if (f32)
+		wbuf_f32(&t, (float)v);
+	else
+		wbuf_f64(&t, v);
 	assert(!t.err);
-	memcpy(w->p + off, t.p, 4);
-	wbuf_release(&t);
-}
-
-static void
-poke_f64(struct wbuf *w, size_t off, double v)
-{
-	struct wbuf t = { 0 };
-
-	wbuf_f64(&t, v);
-	assert(!t.err);
-	memcpy(w->p + off, t.p, 8);
+	memcpy(w->p + off, t.p, t.n);
 	wbuf_release(&t);
 }
 
@@ -279,7 +271,7 @@ test_nb_hostile(void)
 		struct wbuf c;
 
 		save(a, &c);
-		poke_f32(&c, 4 * 7, bad32[i]);
+		poke(&c, 4 * 7, bad32[i], 1);
 		assert(load(b, c.p, c.n) == -1);
 		wbuf_release(&c);
 	}
@@ -288,7 +280,7 @@ test_nb_hostile(void)
 			struct wbuf c;
 
 			save(a, &c);
-			poke_f64(&c, at64[j], bad64[i]);
+			poke(&c, at64[j], bad64[i], 0);
 			assert(load(b, c.p, c.n) == -1);
 			wbuf_release(&c);
 		}
