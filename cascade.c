@@ -21,7 +21,7 @@
 #include "lib/engine.h"
 #include "lib/level.h"
 
-#define VERSION		"0.1"
+#define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
 
 enum {

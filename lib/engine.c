@@ -355,10 +355,8 @@ remember(struct engine *e, int label)
 	for (k = 0; k < REPLAYS && e->nreplay > 0; k++) {
 		i = (size_t)(uniform(e) * (double)e->nreplay);
 		for (n = 0; n < e->nlevels; n++)
-			if (!e->level[n]->kind->one_pass)
-				e->level[n]->kind->learn(e->level[n],
-				    &e->replay[i], e->labels.n,
-				    (size_t)e->replay_label[i]);
+			e->level[n]->kind->learn(e->level[n], &e->replay[i],
+			    e->labels.n, (size_t)e->replay_label[i], 1);
 	}
 	i = e->nreplay < REPLAY ? e->nreplay++ :
 	    (size_t)(uniform(e) * REPLAY);
@@ -415,7 +413,7 @@ learn(struct engine *e, struct item *it, int label, const char **why)
 	for (i = 0; i < e->nlevels; i++) {
 		struct level *l = e->level[i];
 
-		l->kind->learn(l, &e->f, e->labels.n, (size_t)label);
+		l->kind->learn(l, &e->f, e->labels.n, (size_t)label, 0);
 		l->updates++;
 	}
 	if (remember(e, label) == -1) {

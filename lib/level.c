@@ -61,3 +61,17 @@ level_softmax(float *p, size_t n)
 	for (c = 0; c < n; c++)
 		p[c] /= sum;
 }
+
+double
+level_merged(double d, double s, double base)
+{
+	double v = d + s - base;
+
+	return v < 0 ? 0 : v > LEVEL_COUNT_MAX ? LEVEL_COUNT_MAX : v;
+}
+
+int
+level_valid(double x)
+{
+	return x >= 0 && x <= LEVEL_COUNT_MAX;
+}

@@ -27,9 +27,14 @@ struct level_kind {
 	 */
 	float (*predict)(struct level *, const struct feats *, size_t nlabels,
 	    float *prob);
-	/* Learns that the item's label is `label` (< nlabels). */
+	/*
+	 * Learns that the item's label is `label` (< nlabels).  The engine
+	 * learns kept answers again, which gets close to several passes over
+	 * the answers (again = 1): a level that counts answers counts each
+	 * once.
+	 */
 	void (*learn)(struct level *, const struct feats *, size_t nlabels,
-	    size_t label);
+	    size_t label, int again);
 	/*
 	 * Merges src, learned elsewhere with the same kind, size and labels,
 	 * into dst: what each knows weighs by how much it learned of it.
@@ -41,11 +46,6 @@ struct level_kind {
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);
-	/*
-	 * Learns all it can from one pass over the answers: the engine does
-	 * not make it learn kept answers again, which would count them twice.
-	 */
-	int one_pass;
 };
 
 struct level {
@@ -57,6 +57,8 @@ struct level {
 #define LEVEL_BITS_MIN	10
 #define LEVEL_BITS_MAX	28
 
+#define LEVEL_COUNT_MAX	1e30f	/* counts saturate here, and load checks it */
+
 /* Returns the kind called name, or NULL. */
 const struct level_kind *level_kind(const char *name);
 
@@ -67,5 +69,11 @@ void level_free(struct level *l);
 
 /* Turns scores p[0..n) into probabilities that sum to 1, in place. */
 void level_softmax(float *p, size_t n);
+
+/* A count merged: d + s - base, within [0, LEVEL_COUNT_MAX]. */
+double level_merged(double d, double s, double base);
+
+/* Whether x is a count a level could have made (false for NaN). */
+int level_valid(double x);
 
 #endif

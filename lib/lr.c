@@ -8,6 +8,17 @@
  * memory does not grow with the label set.  Learning is AdaGrad: each
  * weight's step shrinks with the gradients it has already seen, which
  * suits sparse text, where rare words must still move fast.
+ *
+ * Each feature's value is scaled by its emphasis, 1 + GAMMA ln q, where q
+ * is the most that the share of one label's answers holding the feature
+ * exceeds the share of the other answers holding it (naive Bayes' ratio of
+ * rates, smoothed by ALPHA answers): a feature that tells labels apart
+ * moves the score more than one every label has, as in Wang and Manning's
+ * NBSVM.  On the replay streams (scripts/replay) lr then agrees more with
+ * the expert at the same expert share: by about 0.5 points on IMDB, and by
+ * 1 to 2 on HateSpeech, where the words that matter are few among common
+ * ones.  So each slot also counts the answers that hold its pair, once
+ * each: never for a kept answer learned again.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +27,8 @@
 #include "level.h"
 
 #define ETA	0.2f	/* AdaGrad's base step */
+#define GAMMA	2.0f	/* weight of the emphasis */
+#define ALPHA	8.0f	/* answers that smooth the rates */
 
 #define PREFETCH 8	/* features looked up ahead */
 
@@ -27,11 +40,13 @@
 
 struct slot {
 	float w, g;	/* weight, sum of squared gradients */
+	float n;	/* answers with the feature and the label */
 };
 
 struct lr {
 	struct level base;
 	uint32_t mask;
+	double items[LABELS_MAX];	/* answers with the label */
 	float p[LABELS_MAX];	/* scratch for learn() */
 	struct slot t[];	/* 2^bits */
 };
@@ -54,11 +69,57 @@ slot_of(const struct lr *m, uint64_t h)
 	return (uint32_t)(h >> (64 - m->base.bits));
 }
 
-static float
-lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
+/* The answers learned, all labels together. */
+static double
+answers(const struct lr *m, size_t nlabels)
 {
-	const struct lr *m = (const struct lr *)l;
-	size_t i, c, seen = 0;
+	double all = 0;
+	size_t c;
+
+	for (c = 0; c < nlabels; c++)
+		all += m->items[c];
+	return all;
+}
+
+/*
+ * The emphasis of the feature in slot s (see the top); all: answers().
+ * In double, any counts a checkpoint may hold give a finite one.
+ */
+static float
+emphasis(const struct lr *m, uint32_t s, size_t nlabels, double all)
+{
+	double sum = 0, q = 1;
+	size_t c;
+
+	for (c = 0; c < nlabels; c++)
+		sum += m->t[(s ^ c) & m->mask].n;
+	if (sum == 0)
+		return 1;
+	for (c = 0; c < nlabels; c++) {
+		double n = m->t[(s ^ c) & m->mask].n;
+		double r = (n + ALPHA) / (m->items[c] + ALPHA) *
+		    (all - m->items[c] + ALPHA) / (sum - n + ALPHA);
+
+		if (r > q)
+			q = r;
+	}
+	return (float)(1 + GAMMA * log(q));
+}
+
+/*
+ * Fills p with f's score for each label and returns the scale k of its
+ * features but the bias (last): emphasised, they keep the norm they had,
+ * so that the scores do not grow as the counts do (the deferral policy
+ * reads them at one scale over the whole stream).  Counts in *seen the
+ * features the level has learned something about.
+ */
+static float
+score(const struct lr *m, const struct feats *f, size_t nlabels, float *p,
+    size_t *seen)
+{
+	double all = answers(m, nlabels);
+	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0;
+	float plain = 0, emph = 0, k = 1;
 
 	for (c = 0; c < nlabels; c++)
 		p[c] = 0;
@@ -69,30 +130,63 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 		/* The table is larger than the caches: ask for slots early. */
 		if (i + PREFETCH < f->n)
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
-		seen += m->t[s].g > 0;
+		*seen += m->t[s].g > 0;
+		if (i < nf) {
+			plain += v * v;
+			v *= emphasis(m, s, nlabels, all);
+			emph += v * v;
+		} else if (emph > 0) {
+			k = sqrtf(plain / emph);
+			for (c = 0; c < nlabels; c++)
+				p[c] *= k;
+		}
 		for (c = 0; c < nlabels; c++)
 			p[c] += v * m->t[(s ^ c) & m->mask].w;
 	}
+	return k;
+}
+
+static float
+lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
+{
+	size_t seen = 0;
+
+	score((const struct lr *)l, f, nlabels, p, &seen);
 	if (nlabels > 0)
 		level_softmax(p, nlabels);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
 static void
-lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
+lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
+    int again)
 {
 	struct lr *m = (struct lr *)l;
-	size_t i, c;
+	size_t i, c, seen = 0;
+	double all;
+	float k;
 
-	lr_predict(l, f, nlabels, m->p);
+	/* A float count stops at 2^24 answers: more say nothing new. */
+	if (!again) {
+		m->items[label]++;
+		for (i = 0; i < f->n; i++)
+			m->t[(slot_of(m, f->hash[i]) ^ label) & m->mask].n++;
+	}
+	all = answers(m, nlabels);
+	k = score(m, f, nlabels, m->p, &seen);
+	if (nlabels > 0)
+		level_softmax(m->p, nlabels);
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {
 		uint32_t s = slot_of(m, f->hash[i]);
+		float v = f->val[i];
 
+		if (i + 1 < f->n)
+			v *= k * emphasis(m, s, nlabels, all);
 		for (c = 0; c < nlabels; c++) {
 			struct slot *t = &m->t[(s ^ c) & m->mask];
-			float g = m->p[c] * f->val[i];
+			float g = m->p[c] * v;
 
 			if (g * g > 0) {	/* g * g may underflow to 0 */
 				t->g += g * g;
@@ -106,8 +200,8 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
  * Each weight averages the two sides' weights, each weighing by the sum of
  * its squared gradients there since the base: a side that learned nothing
  * of a feature has no say in its weight (a plain average would halve what
- * the other learned).  The sums add up, as if one learner had seen both
- * streams; the base's part of them counts once.
+ * the other learned).  The sums and the counts add up, as if one learner
+ * had seen both streams; the base's part of them counts once.
  */
 static void
 lr_merge(struct level *dst, const struct level *src, const struct level *base)
@@ -124,38 +218,59 @@ lr_merge(struct level *dst, const struct level *src, const struct level *base)
 			d->t[i].w = (gd * d->t[i].w + gs * s->t[i].w) /
 			    (gd + gs);
 		d->t[i].g = g0 + gd + gs;
+		d->t[i].n = (float)level_merged(d->t[i].n, s->t[i].n,
+		    b != NULL ? b->t[i].n : 0);
 	}
+	for (i = 0; i < LABELS_MAX; i++)
+		d->items[i] = level_merged(d->items[i], s->items[i],
+		    b != NULL ? b->items[i] : 0);
 }
 
+/*
+ * The table, f32 (weight, sum, count) per slot, then the labels up to the
+ * last one learned: u32 n, and n f64 answers.
+ */
 static void
 lr_save(const struct level *l, struct wbuf *b)
 {
 	const struct lr *m = (const struct lr *)l;
-	size_t i;
+	size_t i, n = LABELS_MAX;
 
 	for (i = 0; i <= m->mask; i++) {
 		wbuf_f32(b, m->t[i].w);
 		wbuf_f32(b, m->t[i].g);
+		wbuf_f32(b, m->t[i].n);
 	}
+	while (n > 0 && m->items[n - 1] == 0)
+		n--;
+	wbuf_u32(b, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		wbuf_f64(b, m->items[i]);
 }
 
 static int
 lr_load(struct level *l, struct rbuf *b)
 {
 	struct lr *m = (struct lr *)l;
+	uint32_t n;
 	size_t i;
 
 	for (i = 0; i <= m->mask && !b->err; i++) {
 		m->t[i].w = rbuf_f32(b);
 		m->t[i].g = rbuf_f32(b);
+		m->t[i].n = rbuf_f32(b);
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
-		    m->t[i].g < 0)
+		    m->t[i].g < 0 || !level_valid(m->t[i].n))
 			return -1;
 	}
+	if ((n = rbuf_u32(b)) > LABELS_MAX)
+		return -1;
+	for (i = 0; i < LABELS_MAX && !b->err; i++)
+		if (!level_valid(m->items[i] = i < n ? rbuf_f64(b) : 0))
+			return -1;
 	return b->err ? -1 : 0;
 }
 
 const struct level_kind level_lr = {
-	"lr", lr_create, lr_predict, lr_learn, lr_merge, lr_save,
-	lr_load, 0
+	"lr", lr_create, lr_predict, lr_learn, lr_merge, lr_save, lr_load
 };

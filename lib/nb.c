@@ -9,7 +9,8 @@
  * feature's worth to every count (Laplace's rule, in the stream's own
  * units: the mean value a feature has added).  Learning adds, so merging
  * adds too, in any order; and since counts are all there is to learn, one
- * pass over the answers is all it needs (no replays, see level.h).
+ * pass over the answers is all it needs (kept answers learned again are
+ * not counted, see level.h).
  *
  * The features of an item count with values scaled to unit norm, which is
  * what text mode gives already (1/sqrt(n) each): the log-odds of plain
@@ -25,7 +26,6 @@
 #include "labels.h"
 #include "level.h"
 
-#define COUNT_MAX	1e30f	/* counts saturate here, and load checks it */
 #define ALPHA_MIN	1e-6f	/* least smoothing, if a checkpoint lied */
 
 struct nb {
@@ -125,13 +125,16 @@ nb_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 }
 
 static void
-nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
+nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
+    int again)
 {
 	struct nb *m = (struct nb *)l;
 	size_t i, nf = f->n > 0 ? f->n - 1 : 0;
 	float v, scale = unit(f, nf);
 
 	(void)nlabels;
+	if (again)
+		return;
 	for (i = 0; i < nf; i++) {
 		uint32_t s = slot_of(m, f, i, &v);
 		float *k = &m->t[(s ^ label) & m->mask];
@@ -139,14 +142,14 @@ nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label)
 		if (v * scale == 0)
 			continue;	/* not an occurrence */
 		m->used += *k == 0;
-		if ((*k += v * scale) > COUNT_MAX)
-			*k = COUNT_MAX;
-		if ((m->total[label] += v * scale) > COUNT_MAX)
-			m->total[label] = COUNT_MAX;
-		if (m->feats < COUNT_MAX)
+		if ((*k += v * scale) > LEVEL_COUNT_MAX)
+			*k = LEVEL_COUNT_MAX;
+		if ((m->total[label] += v * scale) > LEVEL_COUNT_MAX)
+			m->total[label] = LEVEL_COUNT_MAX;
+		if (m->feats < LEVEL_COUNT_MAX)
 			m->feats++;
 	}
-	if (m->items[label] < COUNT_MAX)
+	if (m->items[label] < LEVEL_COUNT_MAX)
 		m->items[label]++;
 }
 
@@ -158,15 +161,6 @@ count_used(struct nb *m)
 	m->used = 0;
 	for (i = 0; i <= m->mask; i++)
 		m->used += m->t[i] > 0;
-}
-
-/* d + s - base, within [0, COUNT_MAX]. */
-static double
-add(double d, double s, double base)
-{
-	double v = d + s - base;
-
-	return v < 0 ? 0 : v > COUNT_MAX ? COUNT_MAX : v;
 }
 
 /*
@@ -181,14 +175,14 @@ nb_merge(struct level *dst, const struct level *src, const struct level *base)
 	size_t i;
 
 	for (i = 0; i <= d->mask; i++)
-		d->t[i] = (float)add(d->t[i], s->t[i], b != NULL ? b->t[i] : 0);
+		d->t[i] = (float)level_merged(d->t[i], s->t[i], b != NULL ? b->t[i] : 0);
 	for (i = 0; i < LABELS_MAX; i++) {
-		d->total[i] = add(d->total[i], s->total[i],
+		d->total[i] = level_merged(d->total[i], s->total[i],
 		    b != NULL ? b->total[i] : 0);
-		d->items[i] = add(d->items[i], s->items[i],
+		d->items[i] = level_merged(d->items[i], s->items[i],
 		    b != NULL ? b->items[i] : 0);
 	}
-	d->feats = add(d->feats, s->feats, b != NULL ? b->feats : 0);
+	d->feats = level_merged(d->feats, s->feats, b != NULL ? b->feats : 0);
 	count_used(d);
 }
 
@@ -215,12 +209,6 @@ nb_save(const struct level *l, struct wbuf *b)
 }
 
 static int
-valid(double x)
-{
-	return x >= 0 && x <= COUNT_MAX;	/* false for NaN */
-}
-
-static int
 nb_load(struct level *l, struct rbuf *b)
 {
 	struct nb *m = (struct nb *)l;
@@ -228,14 +216,15 @@ nb_load(struct level *l, struct rbuf *b)
 	size_t i;
 
 	for (i = 0; i <= m->mask && !b->err; i++)
-		if (!valid(m->t[i] = rbuf_f32(b)))
+		if (!level_valid(m->t[i] = rbuf_f32(b)))
 			return -1;
-	if (!valid(m->feats = rbuf_f64(b)) || (n = rbuf_u32(b)) > LABELS_MAX)
+	if (!level_valid(m->feats = rbuf_f64(b)) ||
+	    (n = rbuf_u32(b)) > LABELS_MAX)
 		return -1;
 	for (i = 0; i < LABELS_MAX && !b->err; i++) {
 		m->total[i] = i < n ? rbuf_f64(b) : 0;
 		m->items[i] = i < n ? rbuf_f64(b) : 0;
-		if (!valid(m->total[i]) || !valid(m->items[i]))
+		if (!level_valid(m->total[i]) || !level_valid(m->items[i]))
 			return -1;
 	}
 	count_used(m);
@@ -243,6 +232,5 @@ nb_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_nb = {
-	"nb", nb_create, nb_predict, nb_learn, nb_merge, nb_save,
-	nb_load, 1
+	"nb", nb_create, nb_predict, nb_learn, nb_merge, nb_save, nb_load
 };

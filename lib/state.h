@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION	3
+#define STATE_VERSION	4
 #define STATE_MAXLEN	((uint64_t)1 << 32)	/* payload bytes */
 
 /* A growing output buffer; err is set once an allocation failed. */

@@ -1,8 +1,8 @@
 /*
  * unit_level: tests of lib/level.h on every kind: the kind table, learning
- * a rule, save and load, merge, and strict loading of hostile bytes (for
- * nb: counts that are NaN, infinite, negative or too large, a label count
- * past LABELS_MAX).  Exits 0 when every check passes; a failed assert()
+ * a rule, save and load, merge, counting each answer once, and strict
+ * loading of hostile bytes (counts that are NaN, infinite, negative or too
+ * large, a label count past LABELS_MAX).  Exits 0 when every check passes; a failed assert()
  * names the line.
  */
 #undef NDEBUG
@@ -39,9 +39,9 @@ item(struct feats *f, unsigned k, size_t *label)
 	*label = k % 2 == 0;
 }
 
-/* Learns items [from, to) into l. */
+/* Learns items [from, to) into l, as kept answers learned again if again. */
 static void
-learn(struct level *l, unsigned from, unsigned to)
+learn_as(struct level *l, unsigned from, unsigned to, int again)
 {
 	struct feats f;
 	size_t label;
@@ -50,10 +50,17 @@ learn(struct level *l, unsigned from, unsigned to)
 	feats_init(&f);
 	for (k = from; k < to; k++) {
 		item(&f, k, &label);
-		l->kind->learn(l, &f, 2, label);
-		l->updates++;
+		l->kind->learn(l, &f, 2, label, again);
+		l->updates += !again;
 	}
 	feats_release(&f);
+}
+
+/* Learns items [from, to) into l. */
+static void
+learn(struct level *l, unsigned from, unsigned to)
+{
+	learn_as(l, from, to, 0);
 }
 
 /* The share of items [from, to) that l labels right. */
@@ -293,6 +300,117 @@ test_nb_hostile(void)
 	level_free(b);
 }
 
+/* The counts in an lr save: every slot's third f32, then the labels. */
+static void
+lr_counts(const struct level *l, struct wbuf *out)
+{
+	struct wbuf w;
+	size_t i, table = (size_t)12 << l->bits;
+
+	save(l, &w);
+	assert(w.n > table);
+	memset(out, 0, sizeof(*out));
+	for (i = 8; i < table; i += 12)
+		wbuf_bytes(out, w.p + i, 4);
+	wbuf_bytes(out, w.p + table, w.n - table);
+	assert(!out->err);
+	wbuf_release(&w);
+}
+
+static int
+same(const struct wbuf *a, const struct wbuf *b)
+{
+	return a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+}
+
+/*
+ * lr counts each answer once: learning kept answers again moves its
+ * weights, not its counts; and counts add up, so two halves merged count
+ * what the whole does.
+ */
+static void
+test_lr_counts(void)
+{
+	const struct level_kind *lr = level_kind("lr");
+	struct level *a, *b, *whole;
+	struct wbuf ca, cb;
+
+	a = level_new(lr, BITS);
+	assert(a != NULL);
+	learn(a, 0, 100);
+	b = copy(a);
+	learn_as(b, 0, 100, 1);
+	lr_counts(a, &ca);
+	lr_counts(b, &cb);
+	assert(same(&ca, &cb));
+	wbuf_release(&cb);
+	learn(b, 100, 101);
+	lr_counts(b, &cb);
+	assert(!same(&ca, &cb));
+	wbuf_release(&ca);
+	wbuf_release(&cb);
+	level_free(b);
+
+	whole = level_new(lr, BITS);
+	b = level_new(lr, BITS);
+	assert(whole != NULL && b != NULL);
+	learn(whole, 0, 300);
+	learn(b, 100, 300);
+	lr->merge(a, b, NULL);
+	lr_counts(whole, &ca);
+	lr_counts(a, &cb);
+	assert(same(&ca, &cb));
+	wbuf_release(&ca);
+	wbuf_release(&cb);
+	level_free(whole);
+	level_free(a);
+	level_free(b);
+}
+
+/* An lr level refuses counts it could not have made. */
+static void
+test_lr_hostile(void)
+{
+	static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
+	static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
+	const struct level_kind *lr = level_kind("lr");
+	struct level *a, *b;
+	struct wbuf w;
+	size_t table = (size_t)12 << BITS, i;
+
+	a = level_new(lr, BITS);
+	b = level_new(lr, BITS);
+	assert(a != NULL && b != NULL);
+	learn(a, 0, 50);
+	save(a, &w);
+	/* The table, u32 2, the answers of labels 0 and 1. */
+	assert(w.n == table + 4 + 2 * 8);
+	assert(load(b, w.p, w.n) == 0);
+	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
+		struct wbuf c;
+
+		save(a, &c);
+		poke(&c, 12 * 7 + 8, bad32[i], 1);
+		assert(load(b, c.p, c.n) == -1);
+		wbuf_release(&c);
+	}
+	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++) {
+		struct wbuf c;
+
+		save(a, &c);
+		poke(&c, table + 4 + 8, bad64[i], 0);
+		assert(load(b, c.p, c.n) == -1);
+		wbuf_release(&c);
+	}
+	/* More labels than there can be. */
+	w.p[table] = 0xff;
+	w.p[table + 1] = 0xff;
+	assert(load(b, w.p, w.n) == -1);
+	wbuf_release(&w);
+	level_free(a);
+	level_free(b);
+}
+
 int
 main(void)
 {
@@ -306,6 +424,8 @@ main(void)
 	test_merge_base("lr");
 	test_merge_base("nb");
 	test_nb_hostile();
+	test_lr_counts();
+	test_lr_hostile();
 	printf("unit_level: all passed\n");
 	return 0;
 }

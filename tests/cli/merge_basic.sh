@@ -1,6 +1,6 @@
 #!/bin/sh
 # cascade merge: a state merged from two shards' states saves expert calls over a
-# cold run; a state merged with itself answers like the original.
+# cold run; a state merged with itself as the base answers like the original.
 . "${0%/*}/../setup"
 L=positive,negative
 "$GEN" 41 700 >"$T/a"
@@ -31,8 +31,9 @@ lr=$(count_source lr "$T/scored")
 ok=$(awk -F '\t' '$2 == "lr" && $1 == $4 { n++ } END { print n + 0 }' "$T/scored")
 [ "$ok" -ge $((lr * 95 / 100)) ] || fail "merged lr agrees with the rule on only $ok of $lr lines"
 
-# Merging a state with itself answers like the original on a fixed input.
-expect_status 0 "$CASCADE" merge -o "$T/AA" "$T/A" "$T/A"
+# Merging a state with itself, as a shard that learned nothing since it,
+# answers like the original on a fixed input.
+expect_status 0 "$CASCADE" merge -b "$T/A" -o "$T/AA" "$T/A" "$T/A"
 expect_status 0 "$CASCADE" -l $L -s "$T/A" --budget 0 <"$T/c" >"$T/o1"
 expect_status 0 "$CASCADE" -l $L -s "$T/AA" --budget 0 <"$T/c" >"$T/o2"
 check_lines 600 "$T/o2"
