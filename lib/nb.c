@@ -130,11 +130,12 @@ nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 {
 	struct nb *m = (struct nb *)l;
 	size_t i, nf = f->n > 0 ? f->n - 1 : 0;
-	float v, scale = unit(f, nf);
+	float v, scale;
 
 	(void)nlabels;
 	if (again)
 		return;
+	scale = unit(f, nf);
 	for (i = 0; i < nf; i++) {
 		uint32_t s = slot_of(m, f, i, &v);
 		float *k = &m->t[(s ^ label) & m->mask];
