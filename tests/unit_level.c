@@ -252,16 +252,47 @@ poke(struct wbuf *w, size_t off, double v, int f32)
 	wbuf_release(&t);
 }
 
+/* Counts no level could have made, as f32 and as f64. */
+static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
+static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
+
+/*
+ * A save of a, with each bad f32 count at off32 and each bad f64 count at
+ * each of at64[0..n64), is refused by b.
+ */
+static void
+refuses_bad(const struct level *a, struct level *b, size_t off32,
+    const size_t *at64, size_t n64)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
+		struct wbuf c;
+
+		save(a, &c);
+		poke(&c, off32, bad32[i], 1);
+		assert(load(b, c.p, c.n) == -1);
+		wbuf_release(&c);
+	}
+	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++)
+		for (j = 0; j < n64; j++) {
+			struct wbuf c;
+
+			save(a, &c);
+			poke(&c, at64[j], bad64[i], 0);
+			assert(load(b, c.p, c.n) == -1);
+			wbuf_release(&c);
+		}
+}
+
 /* An nb level refuses counts it could not have made. */
 static void
 test_nb_hostile(void)
 {
-	static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
-	static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
 	const struct level_kind *nb = level_kind("nb");
 	struct level *a, *b;
 	struct wbuf w;
-	size_t table = (size_t)4 << BITS, i, j;
+	size_t table = (size_t)4 << BITS;
 	/* The features counted, then (sum, items) of labels 0 and 1. */
 	const size_t at64[] = { table, table + 12, table + 20, table + 28,
 	    table + 36 };
@@ -274,23 +305,7 @@ test_nb_hostile(void)
 	/* The table, f64 features, u32 2, two pairs of (sum, items). */
 	assert(w.n == table + 8 + 4 + 2 * 16);
 	assert(load(b, w.p, w.n) == 0);
-	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
-		struct wbuf c;
-
-		save(a, &c);
-		poke(&c, 4 * 7, bad32[i], 1);
-		assert(load(b, c.p, c.n) == -1);
-		wbuf_release(&c);
-	}
-	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++)
-		for (j = 0; j < sizeof(at64) / sizeof(at64[0]); j++) {
-			struct wbuf c;
-
-			save(a, &c);
-			poke(&c, at64[j], bad64[i], 0);
-			assert(load(b, c.p, c.n) == -1);
-			wbuf_release(&c);
-		}
+	refuses_bad(a, b, 4 * 7, at64, sizeof(at64) / sizeof(at64[0]));
 	/* More labels than there can be. */
 	w.p[table + 8] = 0xff;
 	w.p[table + 9] = 0xff;
@@ -371,12 +386,12 @@ test_lr_counts(void)
 static void
 test_lr_hostile(void)
 {
-	static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
-	static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
 	const struct level_kind *lr = level_kind("lr");
 	struct level *a, *b;
 	struct wbuf w;
-	size_t table = (size_t)12 << BITS, i;
+	size_t table = (size_t)12 << BITS;
+	/* The answers of label 1. */
+	const size_t at64[] = { table + 4 + 8 };
 
 	a = level_new(lr, BITS);
 	b = level_new(lr, BITS);
@@ -386,22 +401,8 @@ test_lr_hostile(void)
 	/* The table, u32 2, the answers of labels 0 and 1. */
 	assert(w.n == table + 4 + 2 * 8);
 	assert(load(b, w.p, w.n) == 0);
-	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
-		struct wbuf c;
-
-		save(a, &c);
-		poke(&c, 12 * 7 + 8, bad32[i], 1);
-		assert(load(b, c.p, c.n) == -1);
-		wbuf_release(&c);
-	}
-	for (i = 0; i < sizeof(bad64) / sizeof(bad64[0]); i++) {
-		struct wbuf c;
-
-		save(a, &c);
-		poke(&c, table + 4 + 8, bad64[i], 0);
-		assert(load(b, c.p, c.n) == -1);
-		wbuf_release(&c);
-	}
+	/* The count of slot 7. */
+	refuses_bad(a, b, 12 * 7 + 8, at64, 1);
 	/* More labels than there can be. */
 	w.p[table] = 0xff;
 	w.p[table + 1] = 0xff;
