@@ -107,7 +107,7 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, double all)
 }
 
 /*
- * Fills p with f's score for each label and returns the scale k of its
+ * Fills p with f's probability of each label and returns the scale k of its
  * features but the bias (last): emphasised, they keep the norm they had,
  * so that the scores do not grow as the counts do (the deferral policy
  * reads them at one scale over the whole stream).  Counts in *seen the
@@ -143,6 +143,8 @@ score(const struct lr *m, const struct feats *f, size_t nlabels, float *p,
 		for (c = 0; c < nlabels; c++)
 			p[c] += v * m->t[(s ^ c) & m->mask].w;
 	}
+	if (nlabels > 0)
+		level_softmax(p, nlabels);
 	return k;
 }
 
@@ -152,8 +154,6 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 	size_t seen = 0;
 
 	score((const struct lr *)l, f, nlabels, p, &seen);
-	if (nlabels > 0)
-		level_softmax(p, nlabels);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
@@ -174,8 +174,6 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	}
 	all = answers(m, nlabels);
 	k = score(m, f, nlabels, m->p, &seen);
-	if (nlabels > 0)
-		level_softmax(m->p, nlabels);
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {
