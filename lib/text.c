@@ -5,9 +5,13 @@
  * >= 0x80, so UTF-8 words stay whole and invalid UTF-8 is just bytes.  An
  * apostrophe inside a word is dropped ("don't" is "dont"); '!' and '?' are
  * tokens of their own, as they carry sentiment.  Every word gives a unigram
- * and, with the word before it, a bigram.  Values are 1/sqrt(count) so that
- * every item has about the same norm whatever its length; a bias feature of
- * value 1 is always added.
+ * and, with the word before it, a bigram.  Every word also gives the 4-byte
+ * grams of itself between '<' and '>' ("<hat", "hate", "ate>"), so that
+ * "hate", "hateful" and "hater" share what is learned of any of them.
+ * Values are 1/sqrt(count) within each group, words and grams, so that
+ * every item has about the same norm whatever its length; grams weigh
+ * GRAMS of the words (see grams()).  A bias feature of value 1 is always
+ * added.
  */
 #include <errno.h>
 #include <math.h>
@@ -21,6 +25,8 @@
 #define FNV_PRIME	0x100000001b3ULL
 #define BIAS_HASH	0x5bd1e9955bd1e995ULL
 #define VALUE_MAX	1e6
+#define GRAM_SEED	0x9ae16a3b2f90404fULL
+#define GRAMS		0.3f	/* norm of the grams, the words' being 1 */
 
 enum { SEP, WORD, PUNCT, SKIP };
 
@@ -116,18 +122,18 @@ feats_push(struct feats *f, uint64_t h, float v)
 }
 
 /*
- * Keeps the first of each feature: what a text says is in which words it
- * has, not in how often it repeats them.  On the IMDB replay this bought
+ * Keeps the first of each feature from `from` on: what a text says is in
+ * which words it has, not in how often it repeats them.  On the IMDB replay this bought
  * about 1.5 points of accuracy at the same expert share.  An open
  * addressing set of positions, twice the size of the list, finds repeats
  * in linear time.
  */
 static int
-dedupe(struct feats *f)
+dedupe(struct feats *f, size_t from)
 {
-	size_t size = 64, i, j = 0, k;
+	size_t size = 64, i, j = from, k;
 
-	while (size < 2 * f->n)
+	while (size < 2 * (f->n - from))
 		size *= 2;
 	if (size > f->seencap) {
 		uint32_t *p = realloc(f->seen, size * sizeof(*p));
@@ -138,7 +144,7 @@ dedupe(struct feats *f)
 		f->seencap = size;
 	}
 	memset(f->seen, 0, size * sizeof(*f->seen));
-	for (k = 0; k < f->n; k++) {
+	for (k = from; k < f->n; k++) {
 		uint64_t h = f->hash[k];
 
 		/* the hashes are mixed: their low bits are as good as any */
@@ -154,13 +160,26 @@ dedupe(struct feats *f)
 	return 0;
 }
 
+/* Gives the features from `from` on the same value, their norm being norm. */
+static void
+normalise(struct feats *f, size_t from, float norm)
+{
+	size_t k;
+	float v;
+
+	if (f->n > from) {
+		v = norm / sqrtf((float)(f->n - from));
+		for (k = from; k < f->n; k++)
+			f->val[k] = v;
+	}
+}
+
 static int
 words(struct feats *f, const unsigned char *s, size_t n)
 {
 	uint64_t h = FNV_OFFSET, prev = 0;
 	int inword = 0, hasprev = 0, r = 0;
-	size_t i, k;
-	float v;
+	size_t i;
 
 	for (i = 0; i <= n && r == 0; i++) {
 		int cl = i < n ? byteclass[s[i]] : SEP;
@@ -189,13 +208,49 @@ words(struct feats *f, const unsigned char *s, size_t n)
 			hasprev = 1;
 		}
 	}
-	if (r == -1 || dedupe(f) == -1)
+	if (r == -1 || dedupe(f, 0) == -1)
 		return -1;
-	if (f->n > 0) {
-		v = 1.0f / sqrtf((float)f->n);
-		for (k = 0; k < f->n; k++)
-			f->val[k] = v;
+	normalise(f, 0, 1);
+	return 0;
+}
+
+/*
+ * Appends the grams of the words of s.  A gram's hash is the finaliser on
+ * its four bytes, first byte highest, XOR GRAM_SEED.  The grams' norm is
+ * GRAMS that of the words: that way a few labelled short texts teach more
+ * (on HateSpeech the cascade agreed with the expert by 1.5 to 2 points more
+ * at the same expert share), and long texts, whose words say enough, lose
+ * nothing (at the words' weight, IMDB lost 0.3 points).
+ */
+static int
+grams(struct feats *f, const unsigned char *s, size_t n)
+{
+	uint32_t g = 0;		/* the last four bytes */
+	size_t i, len = 0, from = f->n;	/* len: bytes of "<word" so far */
+	int r = 0;
+
+	for (i = 0; i <= n && r == 0; i++) {
+		int cl = i < n ? byteclass[s[i]] : SEP;
+
+		if (cl == SKIP && len > 0)
+			continue;
+		if (cl == WORD) {
+			if (len == 0) {
+				g = '<';
+				len = 1;
+			}
+			g = g << 8 | lower[s[i]];
+			if (++len >= 4)
+				r = feats_push(f, text_mix(g ^ GRAM_SEED), 1);
+			continue;
+		}
+		if (len >= 3)	/* "<a>" has no gram */
+			r = feats_push(f, text_mix((g << 8 | '>') ^ GRAM_SEED), 1);
+		len = 0;
 	}
+	if (r == -1 || dedupe(f, from) == -1)
+		return -1;
+	normalise(f, from, GRAMS);
 	return 0;
 }
 
@@ -266,7 +321,8 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 	if (mode == TEXT_FEATURES)
 		r = tokens(f, s, n);
 	else
-		r = words(f, (const unsigned char *)s, n);
+		r = words(f, (const unsigned char *)s, n) == -1 ? -1 :
+		    grams(f, (const unsigned char *)s, n);
 	if (r == -1) {
 		errno = ENOMEM;
 		return -1;

@@ -6,7 +6,8 @@
  * pass over the bytes and without allocating once the list has grown to
  * the size of the longest item seen.  Levels reduce the hashes to their
  * own table size, so the hash is fixed and documented: FNV-1a over the
- * lower-cased token bytes, then the finaliser of SplitMix64.
+ * lower-cased token bytes, then the finaliser of SplitMix64 (for the
+ * 4-byte grams of words, the finaliser of the bytes themselves; text.c).
  */
 #ifndef CASCADE_TEXT_H
 #define CASCADE_TEXT_H

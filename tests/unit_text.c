@@ -163,23 +163,25 @@ test_words_normalise(void)
 	assert(same_feats(&a, &b));
 	/* Different words give different features. */
 	feats(&a, TEXT_WORDS, "good");
-	feats(&b, TEXT_WORDS, "bad");
+	feats(&b, TEXT_WORDS, "fine");
 	assert(a.n == b.n && a.hash[0] != b.hash[0]);
 	/* Word order matters through the bigram. */
 	feats(&a, TEXT_WORDS, "not good");
 	feats(&b, TEXT_WORDS, "good not");
-	assert(a.n == 4 && b.n == 4);
-	assert(!same_feats(&a, &b));
+	assert(a.n == b.n && !same_feats(&a, &b));
 	feats_release(&a);
 	feats_release(&b);
 }
 
-/* Words: n words give n unigrams, n - 1 bigrams and the bias. */
+/*
+ * Words: n words give n unigrams, n - 1 bigrams and the bias (and no grams:
+ * a word of one letter has none).
+ */
 static void
 test_words_count(void)
 {
 	static const char *text[] = {
-		"one", "one two", "one two three", "a b c d e f g h i j"
+		"a", "a b", "a b c", "a b c d e f g h i j"
 	};
 	static const size_t words[] = { 1, 2, 3, 10 };
 	struct feats f;
@@ -212,9 +214,59 @@ test_words_count(void)
 		assert(f.n == 1 && f.hash[0] == bias);
 	}
 	/* '!' and '?' are tokens of their own. */
-	feats(&f, TEXT_WORDS, "good!");
+	feats(&f, TEXT_WORDS, "a!");
 	assert(f.n == 2 * 2 - 1 + 1);
 	feats_release(&f);
+}
+
+/* Counts the features but the bias that a and b share. */
+static size_t
+shared(const struct feats *a, const struct feats *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i + 1 < a->n; i++)
+		n += has_hash(b, a->hash[i]);
+	return n;
+}
+
+/*
+ * Grams: the 4-byte grams of "<word>", their norm 0.3 of the words' one;
+ * words that share a stem share its grams.
+ */
+static void
+test_grams(void)
+{
+	struct feats a, b;
+	float sum = 0;
+	size_t i;
+
+	feats_init(&a);
+	feats_init(&b);
+	feats(&a, TEXT_WORDS, "hate");	/* the word, "<hat" "hate" "ate>" */
+	assert(a.n == 1 + 3 + 1);
+	assert(a.val[0] == 1.0f);
+	for (i = 1; i < 4; i++)
+		sum += a.val[i] * a.val[i];
+	assert(fabsf(sum - 0.09f) < 1e-6f);
+	feats(&b, TEXT_WORDS, "Hateful");
+	assert(shared(&a, &b) == 2);	/* "<hat" and "hate" */
+	feats(&b, TEXT_WORDS, "hated hater");
+	assert(shared(&a, &b) == 2);
+	/* A gram is no word: "hate" as a word is not the gram "hate". */
+	feats(&b, TEXT_WORDS, "xhatex");
+	assert(shared(&a, &b) == 1 && !has_hash(&b, a.hash[0]));
+	/* Two letters give one gram, one letter none. */
+	feats(&a, TEXT_WORDS, "ab");
+	assert(a.n == 1 + 1 + 1);
+	feats(&a, TEXT_WORDS, "a");
+	assert(a.n == 1 + 1);
+	/* A gram again is one feature. */
+	feats(&a, TEXT_WORDS, "abab abab");
+	/* "abab", "abab abab", "<aba" "abab" "bab>", the bias */
+	assert(a.n == 2 + 3 + 1);
+	feats_release(&a);
+	feats_release(&b);
 }
 
 /* Words: NUL bytes and invalid UTF-8 are just bytes. */
@@ -229,10 +281,11 @@ test_words_bytes(void)
 
 	feats_init(&f);
 	feats_init(&g);
+	/* words, bigrams, grams ("<ab>" ...) and the bias */
 	assert(text_features(&f, TEXT_WORDS, nul, sizeof(nul) - 1) == 0);
-	assert(f.n == 2 * 3 - 1 + 1);
+	assert(f.n == 2 * 3 - 1 + 3 + 1);
 	assert(text_features(&f, TEXT_WORDS, bad, sizeof(bad) - 1) == 0);
-	assert(f.n == 2 * 4 - 1 + 1);
+	assert(f.n == 2 * 4 - 1 + 1 + 3 + 1 + 4 + 1);
 	for (c = 0; c < 256; c++)
 		all[c] = (unsigned char)c;
 	assert(text_features(&f, TEXT_WORDS, (char *)all, sizeof(all)) == 0);
@@ -268,15 +321,18 @@ test_words_huge(void)
 	for (i = 0; i < n; i++)
 		s[i] = i % 3 == 2 ? ' ' : 'a';
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
-	assert(f.n == 3);	/* "aa", "aa aa" and the bias */
+	assert(f.n == 4);	/* "aa", "aa aa", the gram "<aa>" and the bias */
 	assert(f.val[f.n - 1] == BIAS_VAL);
 	/* A short item after it still starts from zero. */
 	feats(&f, TEXT_WORDS, "a b");
 	assert(f.n == 4);
-	/* One word of 3 MB is one feature. */
+	/*
+	 * One word of 4 MB is one feature; its grams stop at the bound, as
+	 * they are taken before repeats are dropped: "<xxx" and "xxxx".
+	 */
 	memset(s, 'x', n);
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
-	assert(f.n == 2);
+	assert(f.n == 4);
 	/* Features mode has the same bound. */
 	for (i = 0; i < n; i++)
 		s[i] = i % 2 ? ' ' : 'a';
@@ -417,6 +473,7 @@ main(void)
 	test_chomp();
 	test_words_normalise();
 	test_words_count();
+	test_grams();
 	test_words_bytes();
 	test_words_huge();
 	test_features_mode();
