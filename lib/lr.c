@@ -31,6 +31,7 @@
 #define ALPHA	8.0f	/* answers that smooth the rates */
 
 #define PREFETCH 8	/* features looked up ahead */
+#define KEPT	4096	/* emphases kept from score() for learn() */
 
 #ifdef __GNUC__
 #define prefetch(p)	__builtin_prefetch(p)
@@ -48,6 +49,7 @@ struct lr {
 	uint32_t mask;
 	double items[LABELS_MAX];	/* answers with the label */
 	float p[LABELS_MAX];	/* scratch for learn() */
+	float emph[KEPT];	/* and the emphases of the item's first features */
 	struct slot t[];	/* 2^bits */
 };
 
@@ -111,15 +113,17 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, double all)
  * features but the bias (last): emphasised, they keep the norm they had,
  * so that the scores do not grow as the counts do (the deferral policy
  * reads them at one scale over the whole stream).  Counts in *seen the
- * features the level has learned something about.
+ * features the level has learned something about.  With emph, keeps there
+ * the emphases of the first KEPT features: learn() needs them again, and
+ * with many labels they are most of its time.
  */
 static float
 score(const struct lr *m, const struct feats *f, size_t nlabels, float *p,
-    size_t *seen)
+    size_t *seen, float *emph)
 {
 	double all = answers(m, nlabels);
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0;
-	float plain = 0, emph = 0, k = 1;
+	float plain = 0, norm = 0, k = 1;
 
 	for (c = 0; c < nlabels; c++)
 		p[c] = 0;
@@ -132,11 +136,15 @@ score(const struct lr *m, const struct feats *f, size_t nlabels, float *p,
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		*seen += m->t[s].g > 0;
 		if (i < nf) {
+			float e = emphasis(m, s, nlabels, all);
+
+			if (emph != NULL && i < KEPT)
+				emph[i] = e;
 			plain += v * v;
-			v *= emphasis(m, s, nlabels, all);
-			emph += v * v;
-		} else if (emph > 0) {
-			k = sqrtf(plain / emph);
+			v *= e;
+			norm += v * v;
+		} else if (norm > 0) {
+			k = sqrtf(plain / norm);
 			for (c = 0; c < nlabels; c++)
 				p[c] *= k;
 		}
@@ -153,7 +161,7 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
 	size_t seen = 0;
 
-	score((const struct lr *)l, f, nlabels, p, &seen);
+	score((const struct lr *)l, f, nlabels, p, &seen, NULL);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
@@ -173,7 +181,7 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 			m->t[(slot_of(m, f->hash[i]) ^ label) & m->mask].n++;
 	}
 	all = answers(m, nlabels);
-	k = score(m, f, nlabels, m->p, &seen);
+	k = score(m, f, nlabels, m->p, &seen, m->emph);
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {
@@ -181,7 +189,8 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 		float v = f->val[i];
 
 		if (i + 1 < f->n)
-			v *= k * emphasis(m, s, nlabels, all);
+			v *= k * (i < KEPT ? m->emph[i] :
+			    emphasis(m, s, nlabels, all));
 		for (c = 0; c < nlabels; c++) {
 			struct slot *t = &m->t[(s ^ c) & m->mask];
 			float g = m->p[c] * v;
