@@ -98,10 +98,13 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, double all)
 	if (sum == 0)
 		return 1;
 	for (c = 0; c < nlabels; c++) {
-		double n = m->t[(s ^ c) & m->mask].n;
-		double r = (n + ALPHA) / (m->items[c] + ALPHA) *
-		    (all - m->items[c] + ALPHA) / (sum - n + ALPHA);
+		double n = m->t[(s ^ c) & m->mask].n, r;
 
+		/* A label no answer named yet tells nothing of the feature. */
+		if (m->items[c] == 0)
+			continue;
+		r = (n + ALPHA) / (m->items[c] + ALPHA) *
+		    (all - m->items[c] + ALPHA) / (sum - n + ALPHA);
 		if (r > q)
 			q = r;
 	}
