@@ -264,15 +264,25 @@ static const float bad32[] = { NAN, INFINITY, -1, 2e30f };
 static const double bad64[] = { NAN, -INFINITY, -0.5, 1e31 };
 
 /*
- * A save of a, with each bad f32 count at off32 and each bad f64 count at
- * each of at64[0..n64), is refused by b.
+ * A level of kind `name` that learned 50 answers saves `size` bytes, which
+ * load.  The save is refused with each bad f32 count at off32, with each
+ * bad f64 count at each of at64[0..n64), and with a label count (a u32 at
+ * nlabels_at) past LABELS_MAX.
  */
 static void
-refuses_bad(const struct level *a, struct level *b, size_t off32,
-    const size_t *at64, size_t n64)
+refuses_hostile(const char *name, size_t size, size_t off32,
+    const size_t *at64, size_t n64, size_t nlabels_at)
 {
+	const struct level_kind *kind = level_kind(name);
+	struct level *a = level_new(kind, BITS), *b = level_new(kind, BITS);
+	struct wbuf w;
 	size_t i, j;
 
+	assert(a != NULL && b != NULL);
+	learn(a, 0, 50);
+	save(a, &w);
+	assert(w.n == size);
+	assert(load(b, w.p, w.n) == 0);
 	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
 		struct wbuf c;
 
@@ -290,36 +300,26 @@ refuses_bad(const struct level *a, struct level *b, size_t off32,
 			assert(load(b, c.p, c.n) == -1);
 			wbuf_release(&c);
 		}
+	w.p[nlabels_at] = 0xff;
+	w.p[nlabels_at + 1] = 0xff;
+	assert(load(b, w.p, w.n) == -1);
+	wbuf_release(&w);
+	level_free(a);
+	level_free(b);
 }
 
 /* An nb level refuses counts it could not have made. */
 static void
 test_nb_hostile(void)
 {
-	const struct level_kind *nb = level_kind("nb");
-	struct level *a, *b;
-	struct wbuf w;
 	size_t table = (size_t)4 << BITS;
 	/* The features counted, then (sum, items) of labels 0 and 1. */
 	const size_t at64[] = { table, table + 12, table + 20, table + 28,
 	    table + 36 };
 
-	a = level_new(nb, BITS);
-	b = level_new(nb, BITS);
-	assert(a != NULL && b != NULL);
-	learn(a, 0, 50);
-	save(a, &w);
 	/* The table, f64 features, u32 2, two pairs of (sum, items). */
-	assert(w.n == table + 8 + 4 + 2 * 16);
-	assert(load(b, w.p, w.n) == 0);
-	refuses_bad(a, b, 4 * 7, at64, sizeof(at64) / sizeof(at64[0]));
-	/* More labels than there can be. */
-	w.p[table + 8] = 0xff;
-	w.p[table + 9] = 0xff;
-	assert(load(b, w.p, w.n) == -1);
-	wbuf_release(&w);
-	level_free(a);
-	level_free(b);
+	refuses_hostile("nb", table + 8 + 4 + 2 * 16, 4 * 7, at64,
+	    sizeof(at64) / sizeof(at64[0]), table + 8);
 }
 
 /* The counts in an lr save: every slot's third f32, then the labels. */
@@ -393,30 +393,12 @@ test_lr_counts(void)
 static void
 test_lr_hostile(void)
 {
-	const struct level_kind *lr = level_kind("lr");
-	struct level *a, *b;
-	struct wbuf w;
 	size_t table = (size_t)12 << BITS;
 	/* The answers of label 1. */
 	const size_t at64[] = { table + 4 + 8 };
 
-	a = level_new(lr, BITS);
-	b = level_new(lr, BITS);
-	assert(a != NULL && b != NULL);
-	learn(a, 0, 50);
-	save(a, &w);
-	/* The table, u32 2, the answers of labels 0 and 1. */
-	assert(w.n == table + 4 + 2 * 8);
-	assert(load(b, w.p, w.n) == 0);
-	/* The count of slot 7. */
-	refuses_bad(a, b, 12 * 7 + 8, at64, 1);
-	/* More labels than there can be. */
-	w.p[table] = 0xff;
-	w.p[table + 1] = 0xff;
-	assert(load(b, w.p, w.n) == -1);
-	wbuf_release(&w);
-	level_free(a);
-	level_free(b);
+	/* The table, u32 2, the answers of labels 0 and 1; slot 7's count. */
+	refuses_hostile("lr", table + 4 + 2 * 8, 12 * 7 + 8, at64, 1, table);
 }
 
 /*
