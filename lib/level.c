@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +34,15 @@ level_new(const struct level_kind *kind, unsigned bits)
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((l = kind->create(bits)) == NULL)
+	if ((SIZE_MAX - kind->size) >> bits < kind->slot) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((l = calloc(1, kind->size + (kind->slot << bits))) == NULL)
 		return NULL;
 	l->kind = kind;
 	l->bits = bits;
-	l->updates = 0;
+	l->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
 	return l;
 }
 

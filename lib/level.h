@@ -19,8 +19,11 @@ struct level;
 
 struct level_kind {
 	const char *name;
-	/* A zeroed level, in one block that free() releases. */
-	struct level *(*create)(unsigned bits);
+	/*
+	 * A level is one zeroed block: `size` bytes that begin with struct
+	 * level, then 2^bits slots of `slot` bytes.
+	 */
+	size_t size, slot;
 	/*
 	 * Fills prob[0..nlabels) and returns the share of the item's
 	 * features that the level has learned something about.
@@ -28,7 +31,7 @@ struct level_kind {
 	float (*predict)(struct level *, const struct feats *, size_t nlabels,
 	    float *prob);
 	/*
-	 * Learns that the item's label is `label` (< nlabels).  The engine
+	 * Learns that the item's label is `label` (< nlabels).  The model
 	 * learns kept answers again, which gets close to several passes over
 	 * the answers (again = 1): a level that counts answers counts each
 	 * once.
@@ -51,6 +54,7 @@ struct level_kind {
 struct level {
 	const struct level_kind *kind;
 	unsigned bits;
+	uint32_t mask;		/* 2^bits - 1 */
 	uint64_t updates;	/* expert answers learned */
 };
 

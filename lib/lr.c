@@ -14,9 +14,7 @@
  * exceeds the share of the other answers holding it (naive Bayes' ratio of
  * rates, smoothed by ALPHA answers): a feature that tells labels apart
  * moves the score more than one every label has, as in Wang and Manning's
- * NBSVM.  On the replay streams (scripts/replay) lr then agrees more with
- * the expert at the same expert share: by about 0.5 points on IMDB, and by
- * 1 to 2 on HateSpeech, where the words that matter are few among common
+ * NBSVM; it matters most where the words that matter are few among common
  * ones.  So each slot also counts the answers that hold its pair, once
  * each: never for a kept answer learned again.
  */
@@ -46,24 +44,11 @@ struct slot {
 
 struct lr {
 	struct level base;
-	uint32_t mask;
 	double items[LABELS_MAX];	/* answers with the label */
 	float p[LABELS_MAX];	/* scratch for learn() */
 	float emph[KEPT];	/* and the emphases of the item's first features */
 	struct slot t[];	/* 2^bits */
 };
-
-static struct level *
-lr_create(unsigned bits)
-{
-	struct lr *m;
-
-	if ((m = calloc(1, sizeof(*m) + sizeof(m->t[0]) * ((size_t)1 << bits))) ==
-	    NULL)
-		return NULL;
-	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
-	return &m->base;
-}
 
 static inline uint32_t
 slot_of(const struct lr *m, uint64_t h)
@@ -94,11 +79,11 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, double all)
 	size_t c;
 
 	for (c = 0; c < nlabels; c++)
-		sum += m->t[(s ^ c) & m->mask].n;
+		sum += m->t[(s ^ c) & m->base.mask].n;
 	if (sum == 0)
 		return 1;
 	for (c = 0; c < nlabels; c++) {
-		double n = m->t[(s ^ c) & m->mask].n, r;
+		double n = m->t[(s ^ c) & m->base.mask].n, r;
 
 		/* A label no answer named yet tells nothing of the feature. */
 		if (m->items[c] == 0)
@@ -152,7 +137,7 @@ score(const struct lr *m, const struct feats *f, size_t nlabels, float *p,
 				p[c] *= k;
 		}
 		for (c = 0; c < nlabels; c++)
-			p[c] += v * m->t[(s ^ c) & m->mask].w;
+			p[c] += v * m->t[(s ^ c) & m->base.mask].w;
 	}
 	if (nlabels > 0)
 		level_softmax(p, nlabels);
@@ -181,7 +166,7 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	if (!again) {
 		m->items[label]++;
 		for (i = 0; i < f->n; i++)
-			m->t[(slot_of(m, f->hash[i]) ^ label) & m->mask].n++;
+			m->t[(slot_of(m, f->hash[i]) ^ label) & m->base.mask].n++;
 	}
 	all = answers(m, nlabels);
 	k = score(m, f, nlabels, m->p, &seen, m->emph);
@@ -195,7 +180,7 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 			v *= k * (i < KEPT ? m->emph[i] :
 			    emphasis(m, s, nlabels, all));
 		for (c = 0; c < nlabels; c++) {
-			struct slot *t = &m->t[(s ^ c) & m->mask];
+			struct slot *t = &m->t[(s ^ c) & m->base.mask];
 			float g = m->p[c] * v;
 
 			if (g * g > 0) {	/* g * g may underflow to 0 */
@@ -220,7 +205,7 @@ lr_merge(struct level *dst, const struct level *src, const struct level *base)
 	const struct lr *s = (const struct lr *)src, *b = (const struct lr *)base;
 	size_t i;
 
-	for (i = 0; i <= d->mask; i++) {
+	for (i = 0; i <= d->base.mask; i++) {
 		float g0 = b != NULL ? b->t[i].g : 0;
 		float gd = fmaxf(d->t[i].g - g0, 0), gs = fmaxf(s->t[i].g - g0, 0);
 
@@ -246,7 +231,7 @@ lr_save(const struct level *l, struct wbuf *b)
 	const struct lr *m = (const struct lr *)l;
 	size_t i, n = LABELS_MAX;
 
-	for (i = 0; i <= m->mask; i++) {
+	for (i = 0; i <= m->base.mask; i++) {
 		wbuf_f32(b, m->t[i].w);
 		wbuf_f32(b, m->t[i].g);
 		wbuf_f32(b, m->t[i].n);
@@ -265,7 +250,7 @@ lr_load(struct level *l, struct rbuf *b)
 	uint32_t n;
 	size_t i;
 
-	for (i = 0; i <= m->mask && !b->err; i++) {
+	for (i = 0; i <= m->base.mask && !b->err; i++) {
 		m->t[i].w = rbuf_f32(b);
 		m->t[i].g = rbuf_f32(b);
 		m->t[i].n = rbuf_f32(b);
@@ -282,5 +267,6 @@ lr_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_lr = {
-	"lr", lr_create, lr_predict, lr_learn, lr_merge, lr_save, lr_load
+	"lr", sizeof(struct lr), sizeof(struct slot),
+	lr_predict, lr_learn, lr_merge, lr_save, lr_load
 };

@@ -15,9 +15,8 @@
  * The features of an item count with values scaled to unit norm, which is
  * what text mode gives already (1/sqrt(n) each): the log-odds of plain
  * naive Bayes add up the evidence of n features as if they were
- * independent, and saturate the probability on most items (82% above
- * 0.9999 on IMDB reviews), which leaves the deferral policy nothing to
- * rank them by; at unit norm they are divided by sqrt(n), on the scale of
+ * independent, and saturate the probability on most items of a long
+ * text, which leaves the deferral policy nothing to rank them by; at unit norm they are divided by sqrt(n), on the scale of
  * lr's, and the surest items are the right ones more often.
  */
 #include <math.h>
@@ -30,25 +29,12 @@
 
 struct nb {
 	struct level base;
-	uint32_t mask;
 	double used;	/* slots with a count: the vocabulary for smoothing */
 	double feats;	/* features counted */
 	double total[LABELS_MAX];	/* sum of the label's counts */
 	double items[LABELS_MAX];	/* items learned with the label */
 	float t[];	/* 2^bits */
 };
-
-static struct level *
-nb_create(unsigned bits)
-{
-	struct nb *m;
-
-	if ((m = calloc(1, sizeof(*m) + sizeof(m->t[0]) * ((size_t)1 << bits))) ==
-	    NULL)
-		return NULL;
-	m->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
-	return &m->base;
-}
 
 /* Returns what scales the values of f's first nf features to unit norm. */
 static float
@@ -108,7 +94,7 @@ nb_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 		any = 0;
 		v *= scale;
 		for (c = 0; c < nlabels; c++) {
-			float k = m->t[(s ^ c) & m->mask];
+			float k = m->t[(s ^ c) & m->base.mask];
 
 			any += k;
 			p[c] += v * logf(k + alpha);
@@ -138,7 +124,7 @@ nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	scale = unit(f, nf);
 	for (i = 0; i < nf; i++) {
 		uint32_t s = slot_of(m, f, i, &v);
-		float *k = &m->t[(s ^ label) & m->mask];
+		float *k = &m->t[(s ^ label) & m->base.mask];
 
 		if (v * scale == 0)
 			continue;	/* not an occurrence */
@@ -160,7 +146,7 @@ count_used(struct nb *m)
 	size_t i;
 
 	m->used = 0;
-	for (i = 0; i <= m->mask; i++)
+	for (i = 0; i <= m->base.mask; i++)
 		m->used += m->t[i] > 0;
 }
 
@@ -175,7 +161,7 @@ nb_merge(struct level *dst, const struct level *src, const struct level *base)
 	const struct nb *s = (const struct nb *)src, *b = (const struct nb *)base;
 	size_t i;
 
-	for (i = 0; i <= d->mask; i++)
+	for (i = 0; i <= d->base.mask; i++)
 		d->t[i] = (float)level_merged(d->t[i], s->t[i], b != NULL ? b->t[i] : 0);
 	for (i = 0; i < LABELS_MAX; i++) {
 		d->total[i] = level_merged(d->total[i], s->total[i],
@@ -197,7 +183,7 @@ nb_save(const struct level *l, struct wbuf *b)
 	const struct nb *m = (const struct nb *)l;
 	size_t i, n = LABELS_MAX;
 
-	for (i = 0; i <= m->mask; i++)
+	for (i = 0; i <= m->base.mask; i++)
 		wbuf_f32(b, m->t[i]);
 	wbuf_f64(b, m->feats);
 	while (n > 0 && m->total[n - 1] == 0 && m->items[n - 1] == 0)
@@ -216,7 +202,7 @@ nb_load(struct level *l, struct rbuf *b)
 	uint32_t n;
 	size_t i;
 
-	for (i = 0; i <= m->mask && !b->err; i++)
+	for (i = 0; i <= m->base.mask && !b->err; i++)
 		if (!level_valid(m->t[i] = rbuf_f32(b)))
 			return -1;
 	if (!level_valid(m->feats = rbuf_f64(b)) ||
@@ -233,5 +219,6 @@ nb_load(struct level *l, struct rbuf *b)
 }
 
 const struct level_kind level_nb = {
-	"nb", nb_create, nb_predict, nb_learn, nb_merge, nb_save, nb_load
+	"nb", sizeof(struct nb), sizeof(float),
+	nb_predict, nb_learn, nb_merge, nb_save, nb_load
 };
