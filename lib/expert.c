@@ -62,8 +62,8 @@ struct expert {
 	struct slot **pslot;
 };
 
-static double
-now(void)
+double
+expert_now(void)
 {
 	struct timespec ts;
 
@@ -289,7 +289,7 @@ drain(struct slot *s)
 	while ((r = read(s->fdout, buf, sizeof(buf))) != 0) {
 		if (r > 0) {
 			keep(s, buf, (size_t)r);
-			s->last = now();
+			s->last = expert_now();
 		} else if (errno != EINTR)
 			break;
 	}
@@ -317,7 +317,7 @@ try(struct expert *x, struct slot *s)
 	s->inoff = 0;
 	s->outlen = s->lines = s->linelen = 0;
 	s->killed = 0;
-	s->start = now();
+	s->start = expert_now();
 	s->wake = x->o.timeout > 0 ? s->start + x->o.timeout : 0;
 	s->state = RUNNING;
 	return 0;
@@ -364,7 +364,7 @@ expert_send(struct expert *x)
 	x->gather = c;
 	x->gather.n = x->gather.inlen = 0;
 	s->tries = 0;
-	s->first = now();
+	s->first = expert_now();
 	x->busy++;
 	if (try(x, s) == -1) {
 		/* Reported by expert_wait() like any failed call. */
@@ -466,14 +466,14 @@ outcome(struct expert *x, struct slot *s, struct expert_done *d)
 	    !(d->status == EXPERT_EXIT && d->code >= 126 && d->code <= 127)) {
 		s->tries++;
 		s->state = PAUSED;
-		s->wake = now() + BACKOFF * (double)(1 << (s->tries - 1));
+		s->wake = expert_now() + BACKOFF * (double)(1 << (s->tries - 1));
 		return 1;
 	}
 	d->n = s->c.n;
 	d->tag = s->c.tag;
 	d->answer = s->answer;
 	d->len = s->len;
-	d->secs = now() - s->first;
+	d->secs = expert_now() - s->first;
 	d->retries = s->tries;
 	s->err = 0;
 	s->state = FREE;
@@ -557,7 +557,7 @@ expert_wait(struct expert *x, struct expert_done *d, int fd)
 			errno = EINTR;
 			return -1;
 		}
-		t = now();
+		t = expert_now();
 		next = t + TICK;
 		n = 0;
 		/* Start where the last scan stopped: no call waits on another. */

@@ -107,4 +107,7 @@ char *expert_clean(char *s, size_t n, size_t *len);
  */
 char *expert_answer(char *s, size_t n, size_t *len);
 
+/* Seconds on the monotonic clock, which timeouts and latencies use. */
+double expert_now(void);
+
 #endif
