@@ -261,18 +261,78 @@ state_write(const char *path, const struct wbuf *payload)
 	return why;
 }
 
-const char *
-state_read(const char *path, struct wbuf *payload)
+/*
+ * Checks the header at p of a file of n bytes (p holds HEADER of them when
+ * n is as large); sets *len to the payload's length.  NULL, or a reason.
+ */
+static const char *
+header(const unsigned char *p, size_t n, uint64_t *len)
 {
-	unsigned char head[HEADER], *z = NULL;
+	errno = EINVAL;
+	if (n < HEADER)
+		return "not a cascade checkpoint (too short)";
+	if (memcmp(p, magic, 8) != 0)
+		return "not a cascade checkpoint (bad magic)";
+	if (get_le(p + 8, 4) != STATE_VERSION)
+		return "unsupported checkpoint format version";
+	*len = get_le(p + 16, 8);
+	/* Deflate shrinks by at most about 1032 to 1: no bigger payload fits. */
+	if (*len > STATE_MAXLEN || *len > (uint64_t)(n - HEADER) * 1032 + 64)
+		return "bad payload length";
+	return NULL;
+}
+
+const char *
+state_unpack(const unsigned char *p, size_t n, struct wbuf *payload)
+{
+	const char *why;
 	uint64_t len;
 	uLongf outlen;
 	uLong inlen;
-	struct stat st;
-	const char *why = NULL;
-	int fd;
+
+	memset(payload, 0, sizeof(*payload));
+	if ((why = header(p, n, &len)) != NULL)
+		return why;
+	if (crc32(0, p + HEADER, (uInt)(n - HEADER)) != get_le(p + 12, 4))
+		return "bad checksum";
+	if ((payload->p = malloc((size_t)len + 1)) == NULL) {
+		errno = ENOMEM;
+		return "out of memory";
+	}
+	outlen = (uLongf)len;
+	inlen = (uLong)(n - HEADER);
+	if (uncompress2(payload->p, &outlen, p + HEADER, &inlen) != Z_OK ||
+	    outlen != len || inlen != n - HEADER) {
+		wbuf_release(payload);
+		errno = EINVAL;
+		return "corrupt data";
+	}
+	payload->n = payload->cap = (size_t)len;
+	return NULL;
+}
+
+/* Reads n bytes of fd to p: NULL, or a reason. */
+static const char *
+read_all(int fd, unsigned char *p, size_t n)
+{
 	ssize_t r;
-	size_t zlen, got = 0;
+	size_t got;
+
+	for (got = 0; got < n; got += (size_t)r)
+		if ((r = read(fd, p + got, n - got)) <= 0)
+			return r == 0 ? "truncated" : "cannot read";
+	return NULL;
+}
+
+const char *
+state_read(const char *path, struct wbuf *payload)
+{
+	unsigned char head[HEADER], *file = NULL;
+	struct stat st;
+	const char *why;
+	uint64_t len;
+	size_t n;
+	int fd;
 
 	memset(payload, 0, sizeof(*payload));
 	if ((fd = open(path, O_RDONLY)) < 0)
@@ -286,62 +346,21 @@ state_read(const char *path, struct wbuf *payload)
 		why = "not a regular file";
 		goto out;
 	}
-	if (st.st_size < HEADER) {
-		why = "not a cascade checkpoint (too short)";
+	/* The header first: a file that is no checkpoint is not read whole. */
+	n = (size_t)st.st_size;
+	if ((why = read_all(fd, head, n < HEADER ? n : HEADER)) != NULL ||
+	    (why = header(head, n, &len)) != NULL)
 		goto out;
-	}
-	for (got = 0; got < HEADER; got += (size_t)r)
-		if ((r = read(fd, head + got, HEADER - got)) <= 0) {
-			why = "cannot read";
-			goto out;
-		}
-	if (memcmp(head, magic, 8) != 0) {
-		why = "not a cascade checkpoint (bad magic)";
-		goto out;
-	}
-	if (get_le(head + 8, 4) != STATE_VERSION) {
-		why = "unsupported checkpoint format version";
-		goto out;
-	}
-	len = get_le(head + 16, 8);
-	if (len > STATE_MAXLEN) {
-		why = "bad payload length";
-		goto out;
-	}
-	zlen = (size_t)st.st_size - HEADER;
-	/* Deflate shrinks by at most about 1032 to 1: no bigger payload fits. */
-	if (len > (uint64_t)zlen * 1032 + 64) {
-		why = "bad payload length";
-		goto out;
-	}
-	if ((z = malloc(zlen ? zlen : 1)) == NULL ||
-	    (payload->p = malloc((size_t)len + 1)) == NULL) {
+	if ((file = malloc(n)) == NULL) {
 		why = "out of memory";
 		errno = ENOMEM;
 		goto out;
 	}
-	for (got = 0; got < zlen; got += (size_t)r)
-		if ((r = read(fd, z + got, zlen - got)) <= 0) {
-			why = r == 0 ? "truncated" : "cannot read";
-			goto out;
-		}
-	errno = EINVAL;
-	if (crc32(0, z, zlen) != get_le(head + 12, 4)) {
-		why = "bad checksum";
-		goto out;
-	}
-	outlen = (uLongf)len;
-	inlen = (uLong)zlen;
-	if (uncompress2(payload->p, &outlen, z, &inlen) != Z_OK ||
-	    outlen != len || inlen != zlen) {
-		why = "corrupt data";
-		goto out;
-	}
-	payload->n = payload->cap = (size_t)len;
+	memcpy(file, head, HEADER);
+	if ((why = read_all(fd, file + HEADER, n - HEADER)) == NULL)
+		why = state_unpack(file, n, payload);
 out:
-	if (why != NULL)
-		wbuf_release(payload);
-	free(z);
+	free(file);
 	close(fd);
 	return why;
 }

@@ -9,11 +9,10 @@
  *	u64       payload length
  *	...       the payload, zlib-compressed (RFC 1950), to the end
  *
- * The CRC covers every byte after the header, so that any flipped bit is
- * caught, padding included; zlib's own Adler-32 covers the payload.
- *
- * with numbers little-endian whatever the host.  The payload is whatever
- * the engine writes with the wbuf functions; it is read back with rbuf,
+ * with numbers little-endian whatever the host.  The CRC covers every byte
+ * after the header, so that any flipped bit is caught, padding included;
+ * zlib's own Adler-32 covers the payload.  The payload is whatever the
+ * model writes with the wbuf functions (model.h); it is read back with rbuf,
  * which never reads past the end and remembers that it tried.  Files are
  * written to a temporary file in the same directory, synced and renamed
  * over the old one, so a crash leaves the old file or the new one; it
@@ -67,5 +66,9 @@ const char *state_write(const char *path, const struct wbuf *payload);
  * EINVAL when the file is not a valid checkpoint.
  */
 const char *state_read(const char *path, struct wbuf *payload);
+
+/* The same for the n bytes of a checkpoint file at p. */
+const char *state_unpack(const unsigned char *p, size_t n,
+    struct wbuf *payload);
 
 #endif
