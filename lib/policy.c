@@ -229,8 +229,9 @@ fit(struct policy *p, int steps)
 		slopes(p, w, g, h, 1);
 		if (cholesky(h) == -1)
 			break;
-		forward(h, g);
-		backward(h, g);
+		/* C11 adds no const to a pointer to rows by itself. */
+		forward((const double (*)[POLICY_SIGNALS])h, g);
+		backward((const double (*)[POLICY_SIGNALS])h, g);
 		for (t = 1; t > 1e-3; t /= 2) {
 			for (i = 0; i < POLICY_SIGNALS; i++)
 				next[i] = w[i] - t * g[i];

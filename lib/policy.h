@@ -5,8 +5,8 @@
  * agrees with the expert's from cheap signals of the level's prediction
  * (its confidence, margin, how much of the item it has seen, how much it
  * has learned).  It is fitted to the last POLICY_KEEP items the expert
- * answered, again every few answers.  The engine lets a level answer the
- * items it is most likely to agree on (see engine.c).
+ * answered, again every few answers.  The model lets a level answer the
+ * items it is most likely to agree on (see model.c).
  */
 #ifndef CASCADE_POLICY_H
 #define CASCADE_POLICY_H
@@ -41,8 +41,8 @@ void policy_init(struct policy *p);
 
 /*
  * Computes the signals of a level's prediction prob[0..nlabels) into x.
- * seen is the share of the item's features the level knows; updates the
- * number of answers it has learned.  Returns the predicted label.
+ * seen is the share of the item's features the level knows, and updates
+ * the number of answers it has learned.  Returns the predicted label.
  */
 size_t policy_signals(float *x, const float *prob, size_t nlabels,
     float seen, uint64_t updates);
