@@ -3,7 +3,8 @@
  * asking an expert command only about the items they are not sure of.
  *
  * This file is the front end: options, files, signals, the output format,
- * messages and exit codes.  The work is done by lib/ (see lib/engine.h).
+ * messages and exit codes.  The work is done by lib/: the stream by
+ * lib/engine.h, the learned model and its checkpoint by lib/model.h.
  */
 #include <err.h>
 #include <errno.h>
@@ -15,46 +16,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/engine.h"
-#include "lib/level.h"
+#include "lib/reader.h"
 
 #define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
 
 enum {
-	OPT_TARGET = CHAR_MAX + 1, OPT_BUDGET, OPT_SEED, OPT_TIMEOUT,
-	OPT_RETRIES, OPT_INPUT, OPT_EXPERT_INPUT, OPT_HASH_BITS, OPT_VERSION,
-	OPT_BATCH, OPT_EXPERT_MODE, OPT_WINDOW
+	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_EXPERT_INPUT,
+	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_RETRIES, OPT_SEED,
+	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
-	{ "expert", required_argument, NULL, 'e' },
-	{ "field", required_argument, NULL, 'f' },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "delimiter", required_argument, NULL, 'd' },
-	{ "print-input", no_argument, NULL, 'p' },
-	{ "state", required_argument, NULL, 's' },
+	{ "expert", required_argument, NULL, 'e' },
+	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
+	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
+	{ "field", required_argument, NULL, 'f' },
+	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "labels", required_argument, NULL, 'l' },
 	{ "model", required_argument, NULL, 'm' },
-	{ "jobs", required_argument, NULL, 'j' },
+	{ "print-input", no_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "budget", required_argument, NULL, OPT_BUDGET },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "input", required_argument, NULL, OPT_INPUT },
-	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
-	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
-	{ "batch", required_argument, NULL, OPT_BATCH },
-	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "state", required_argument, NULL, 's' },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* What the command line asks for. */
+struct options {
+	struct model_opts model;
+	struct engine_opts engine;
+	const char *state;	/* -s: the checkpoint, or NULL */
+	int verbose;
 };
 
 static const char usage_text[] =
@@ -139,15 +147,6 @@ onemit(void *arg, const struct engine_result *r)
 }
 
 static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
 share(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -193,7 +192,7 @@ static void
 show_progress(const struct engine_stats *s, int last)
 {
 	static double shown;
-	double t = seconds();
+	double t = expert_now();
 
 	if (!last && t - shown < 0.25)
 		return;
@@ -229,35 +228,66 @@ run(struct engine *e, int fd, const char *state, double *saved,
 			}
 			continue;
 		}
-		r = engine_push(e, line, text_chomp(line, n), why);
+		r = engine_push(e, line, n, why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
-		if (r == 0 && state != NULL && seconds() - *saved > SAVE_EVERY) {
-			r = engine_save(e, state, why);
-			*saved = seconds();
+		if (r == 0 && state != NULL && expert_now() - *saved > SAVE_EVERY) {
+			r = model_save(engine_model(e), state, why);
+			*saved = expert_now();
 		}
 	}
 	reader_release(&rd);
 	return r;
 }
 
-/* Loads the checkpoint at path into a new engine; exits on failure. */
-static struct engine *
+/*
+ * Runs every file of files[0..n) ("-" or none: standard input) through
+ * the engine.  Returns 0, or -1 with *why; a file that cannot be read is
+ * reported and sets *status, and the others still run.
+ */
+static int
+run_files(struct engine *e, char **files, int n, const char *state,
+    int *status, const char **why)
+{
+	double saved = expert_now();
+	int i, r = 0;
+
+	for (i = 0; r != -1 && !stop && i < (n ? n : 1); i++) {
+		const char *name = n ? files[i] : "-";
+		int fd = STDIN_FILENO;
+
+		if (strcmp(name, "-") != 0 &&
+		    (fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
+			warn("cannot read '%s'", name);
+			*status = 1;
+			continue;
+		}
+		r = run(e, fd, state, &saved, why);
+		if (r == -2) {
+			warnx("cannot read '%s': %s", name, *why);
+			*status = 1;
+			r = 0;
+		}
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	return r;
+}
+
+/* Loads the checkpoint at path to merge it; NULL after a message. */
+static struct model *
 load_state(const char *path)
 {
-	struct engine_opts o = { 0 };
-	struct engine *e;
+	struct model_opts o = { 0 };
+	struct model *m = NULL;
 	const char *why;
 	int r;
 
 	o.target = 0.95;
-	o.window = 1;
-	if ((e = engine_new(&o, &why)) == NULL)
-		errx(1, "%s", why);
-	if ((r = engine_load(e, path, &why)) != 0)
-		errx(1, "cannot merge checkpoint '%s': %s", path,
+	if ((r = model_load(path, &o, &m, &why)) != 0)
+		warnx("cannot merge checkpoint '%s': %s", path,
 		    r == 1 ? "no such file" : why);
-	return e;
+	return m;
 }
 
 /*
@@ -267,16 +297,17 @@ load_state(const char *path)
 static int
 merge(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
+	static const struct option merge_longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct engine *e, *base = NULL;
+	struct model *m, *s, *base = NULL;
 	const char *out = NULL, *from = NULL, *why;
 	int c, i, status = 0;
 
 	opterr = 0;	/* getopt would name "merge", not us */
-	while ((c = getopt_long(argc, argv, "b:o:", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "b:o:", merge_longopts, NULL)) !=
+	    -1)
 		switch (c) {
 		case 'b':
 			from = optarg;
@@ -293,189 +324,212 @@ merge(int argc, char *argv[])
 	argv += optind;
 	if (out == NULL || argc < 1)
 		usage();
-	if (from != NULL)
-		base = load_state(from);
-	e = load_state(argv[0]);
-	for (i = 1; i < argc && status == 0; i++)
-		if (engine_merge(e, argv[i], base, &why) == -1) {
+	if ((from != NULL && (base = load_state(from)) == NULL) ||
+	    (m = load_state(argv[0])) == NULL) {
+		model_free(base);
+		return 1;
+	}
+	for (i = 1; i < argc && status == 0; i++) {
+		if ((s = load_state(argv[i])) == NULL)
+			status = 1;
+		else if (model_merge(m, s, base, &why) == -1) {
 			warnx("cannot merge checkpoint '%s': %s", argv[i], why);
 			status = 1;
 		}
-	if (status == 0 && engine_save(e, out, &why) == -1) {
+		model_free(s);
+	}
+	if (status == 0 && model_save(m, out, &why) == -1) {
 		warn("cannot write checkpoint '%s': %s", out, why);
 		status = 1;
 	}
-	engine_free(e);
-	if (base != NULL)
-		engine_free(base);
+	model_free(m);
+	model_free(base);
 	return status;
 }
 
-int
-main(int argc, char *argv[])
+/* --budget N or N%. */
+static void
+parse_budget(const char *s, struct engine_opts *o)
 {
-	struct engine_opts o = { 0 };
-	struct engine *e;
-	struct sigaction sa;
-	const char *state = NULL, *why = NULL, *budget = NULL;
-	double start = seconds(), saved;
-	int c, i, verbose = 0, status = 0, r = 0;
+	size_t n = strlen(s);
+	char *pct;
 
-	if (argc > 1 && strcmp(argv[1], "merge") == 0)
-		return merge(argc - 1, argv + 1);
-	o.target = 0.95;
-	o.budget = -1;
-	o.budget_share = -1;
-	o.seed = 1;
-	o.delim = '\t';
-	o.window = 1024;
-	o.expert.jobs = 1;
-	o.expert.batch = 1;
-	o.expert.timeout = 60;
-	o.expert.stop = &stop;
-	o.emit = onemit;
-	o.warn = onwarn;
+	if (n > 1 && s[n - 1] == '%') {
+		if ((pct = strdup(s)) == NULL)
+			err(1, NULL);
+		pct[n - 1] = '\0';
+		o->budget_share = number("--budget", pct, 0, 100, 0) / 100;
+		free(pct);
+	} else
+		o->budget = (int64_t)number("--budget", s, 0, 1e15, 1);
+}
 
-	while ((c = getopt_long(argc, argv, "e:f:d:ps:l:m:j:qvh", longopts,
+/*
+ * Fills o from the command line, or exits: 0 after --help or --version,
+ * 2 after a usage message.  Returns the index of the first file.
+ */
+static int
+parse_options(int argc, char *argv[], struct options *o)
+{
+	struct model_opts *m = &o->model;
+	struct engine_opts *e = &o->engine;
+	const char *why;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	m->target = 0.95;
+	m->seed = 1;
+	e->budget = -1;
+	e->budget_share = -1;
+	e->delim = '\t';
+	e->window = 1024;
+	e->expert.jobs = 1;
+	e->expert.batch = 1;
+	e->expert.timeout = 60;
+	e->expert.stop = &stop;
+	e->emit = onemit;
+	e->warn = onwarn;
+	while ((c = getopt_long(argc, argv, "d:e:f:hj:l:m:pqs:v", longopts,
 	    NULL)) != -1) {
 		switch (c) {
-		case 'e':
-			o.expert.cmd = optarg;
-			break;
-		case 'f':
-			o.field = (unsigned)number("-f", optarg, 1, 1e6, 1);
-			break;
 		case 'd':
 			if (strlen(optarg) != 1)
 				badvalue("-d", optarg, "must be one byte");
-			o.delim = (unsigned char)optarg[0];
+			e->delim = (unsigned char)optarg[0];
+			break;
+		case 'e':
+			e->expert.cmd = optarg;
+			break;
+		case 'f':
+			e->field = (unsigned)number("-f", optarg, 1, 1e6, 1);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'j':
+			e->expert.jobs = (int)number("-j", optarg, 1,
+			    EXPERT_JOBS_MAX, 1);
+			break;
+		case 'l':
+			m->labels = optarg;
+			break;
+		case 'm':
+			if (!model_kind_known(optarg))
+				badvalue("-m", optarg, "must be lr or nb");
+			if (m->nkinds == MODEL_LEVELS_MAX) {
+				warnx("too many -m: at most %d levels",
+				    MODEL_LEVELS_MAX);
+				usage();
+			}
+			m->kinds[m->nkinds++] = optarg;
 			break;
 		case 'p':
 			print_input = 1;
 			break;
-		case 's':
-			state = optarg;
-			break;
-		case 'l':
-			o.labels = optarg;
-			break;
-		case 'm':
-			if (level_kind(optarg) == NULL)
-				badvalue("-m", optarg, "must be lr or nb");
-			if (o.nmodels == ENGINE_LEVELS_MAX) {
-				warnx("too many -m: at most %d levels",
-				    ENGINE_LEVELS_MAX);
-				usage();
-			}
-			o.models[o.nmodels++] = optarg;
-			break;
-		case 'j':
-			o.expert.jobs = (int)number("-j", optarg, 1,
-			    EXPERT_JOBS_MAX, 1);
-			break;
 		case 'q':
 			quiet = 1;
 			break;
-		case 'v':
-			verbose = 1;
+		case 's':
+			o->state = optarg;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		case OPT_VERSION:
-			puts("cascade " VERSION);
-			return 0;
-		case OPT_TARGET:
-			o.target = number("--target", optarg, 0, 1, 0);
-			if (o.target <= 0)
-				badvalue("--target", optarg, "must be above 0");
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_BATCH:
+			e->expert.batch = (int)number("--batch", optarg, 1,
+			    EXPERT_BATCH_MAX, 1);
 			break;
 		case OPT_BUDGET:
-			budget = optarg;
-			break;
-		case OPT_SEED:
-			o.seed = (uint64_t)number("--seed", optarg, 0, 1e15, 1);
-			break;
-		case OPT_TIMEOUT:
-			o.expert.timeout = number("--timeout", optarg, 0,
-			    86400, 0);
-			break;
-		case OPT_RETRIES:
-			o.expert.retries = (int)number("--retries", optarg, 0,
-			    100, 1);
-			break;
-		case OPT_INPUT:
-			if (strcmp(optarg, "text") == 0)
-				o.mode = TEXT_WORDS;
-			else if (strcmp(optarg, "features") == 0)
-				o.mode = TEXT_FEATURES;
-			else
-				badvalue("--input", optarg,
-				    "must be text or features");
-			o.mode_given = 1;
+			parse_budget(optarg, e);
 			break;
 		case OPT_EXPERT_INPUT:
 			if (strcmp(optarg, "text") == 0)
-				o.expert_line = 0;
+				e->expert_line = 0;
 			else if (strcmp(optarg, "line") == 0)
-				o.expert_line = 1;
+				e->expert_line = 1;
 			else
 				badvalue("--expert-input", optarg,
 				    "must be text or line");
 			break;
-		case OPT_BATCH:
-			o.expert.batch = (int)number("--batch", optarg, 1,
-			    EXPERT_BATCH_MAX, 1);
-			break;
 		case OPT_EXPERT_MODE:
 			if (strcmp(optarg, "each") == 0)
-				o.expert.persistent = 0;
+				e->expert.persistent = 0;
 			else if (strcmp(optarg, "pipe") == 0)
-				o.expert.persistent = 1;
+				e->expert.persistent = 1;
 			else
 				badvalue("--expert-mode", optarg,
 				    "must be each or pipe");
 			break;
-		case OPT_WINDOW:
-			o.window = (size_t)number("--window", optarg, 1, 1e7, 1);
-			break;
 		case OPT_HASH_BITS:
-			o.bits = (unsigned)number("--hash-bits", optarg,
-			    LEVEL_BITS_MIN, LEVEL_BITS_MAX, 1);
+			m->bits = (unsigned)number("--hash-bits", optarg,
+			    MODEL_BITS_MIN, MODEL_BITS_MAX, 1);
+			break;
+		case OPT_INPUT:
+			if (strcmp(optarg, "text") == 0)
+				m->mode = TEXT_WORDS;
+			else if (strcmp(optarg, "features") == 0)
+				m->mode = TEXT_FEATURES;
+			else
+				badvalue("--input", optarg,
+				    "must be text or features");
+			m->mode_given = 1;
+			break;
+		case OPT_RETRIES:
+			e->expert.retries = (int)number("--retries", optarg, 0,
+			    100, 1);
+			break;
+		case OPT_SEED:
+			m->seed = (uint64_t)number("--seed", optarg, 0, 1e15, 1);
+			break;
+		case OPT_TARGET:
+			m->target = number("--target", optarg, 0, 1, 0);
+			if (m->target <= 0)
+				badvalue("--target", optarg, "must be above 0");
+			break;
+		case OPT_TIMEOUT:
+			e->expert.timeout = number("--timeout", optarg, 0,
+			    86400, 0);
+			break;
+		case OPT_VERSION:
+			puts("cascade " VERSION);
+			exit(0);
+		case OPT_WINDOW:
+			e->window = (size_t)number("--window", optarg, 1, 1e7, 1);
 			break;
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (budget != NULL) {
-		size_t n = strlen(budget);
-
-		if (n > 1 && budget[n - 1] == '%') {
-			char *pct = strdup(budget);
-
-			if (pct == NULL)
-				err(1, NULL);
-			pct[n - 1] = '\0';
-			o.budget_share = number("--budget", pct, 0, 100, 0) / 100;
-			free(pct);
-		} else
-			o.budget = (int64_t)number("--budget", budget, 0, 1e15, 1);
+	if (model_check(m, &why) == -1) {
+		warnx("%s: '%s'", why, m->labels ? m->labels : "");
+		usage();
 	}
+	return optind;
+}
 
-	if ((e = engine_new(&o, &why)) == NULL) {
-		if (errno == EINVAL) {
-			warnx("%s: '%s'", why, o.labels ? o.labels : "");
-			usage();
-		}
+/* The engine, with the model of the checkpoint or a new one; or exits. */
+static struct engine *
+make_engine(const struct options *o)
+{
+	struct model *m = NULL;
+	struct engine *e;
+	const char *why;
+	int r = 1;
+
+	if (o->state != NULL &&
+	    (r = model_load(o->state, &o->model, &m, &why)) == -1)
+		errx(1, "cannot read checkpoint '%s': %s", o->state, why);
+	if (r == 1 && (m = model_new(&o->model, &why)) == NULL)
 		errx(1, "%s", why);
-	}
-	if (state != NULL && engine_load(e, state, &why) == -1) {
-		warnx("cannot read checkpoint '%s': %s", state, why);
-		engine_free(e);
-		return 1;
-	}
+	if ((e = engine_new(&o->engine, m, &why)) == NULL)
+		errx(1, "%s", why);
+	return e;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
@@ -485,28 +539,24 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
 
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct engine *e;
+	const char *why = NULL;
+	double start = expert_now();
+	int first, status = 0, r;
+
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge(argc - 1, argv + 1);
+	first = parse_options(argc, argv, &o);
+	e = make_engine(&o);
+	catch_signals();
 	progress = !quiet && isatty(STDERR_FILENO);
-	saved = seconds();
-	for (i = 0; r != -1 && !stop && i < (argc ? argc : 1); i++) {
-		const char *name = argc ? argv[i] : "-";
-		int fd = STDIN_FILENO;
-
-		if (strcmp(name, "-") != 0 &&
-		    (fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
-			warn("cannot read '%s'", name);
-			status = 1;
-			continue;
-		}
-		r = run(e, fd, state, &saved, &why);
-		if (r == -2) {
-			warnx("cannot read '%s': %s", name, why);
-			status = 1;
-			r = 0;
-		}
-		if (fd != STDIN_FILENO)
-			close(fd);
-	}
+	r = run_files(e, argv + first, argc - first, o.state, &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
 	if (progress)
@@ -515,12 +565,12 @@ main(int argc, char *argv[])
 		warnx("%s", why);
 		status = 1;
 	}
-	if (state != NULL && engine_save(e, state, &why) == -1) {
-		warn("cannot write checkpoint '%s': %s", state, why);
+	if (o.state != NULL && model_save(engine_model(e), o.state, &why) == -1) {
+		warn("cannot write checkpoint '%s': %s", o.state, why);
 		status = 1;
 	}
-	if (verbose)
-		summary(e, seconds() - start);
+	if (o.verbose)
+		summary(e, expert_now() - start);
 	if (status == 0 && engine_stats(e)->failed > 0)
 		status = 3;
 	engine_free(e);

@@ -1,12 +1,12 @@
 /*
- * engine: the cascade itself.
+ * engine: the cascade over a stream.
  *
- * Items go in one line at a time (engine_push); each passes through the
- * levels in order, and the first level whose policy is sure enough answers
- * it; the others go to the expert, up to `jobs` at once.  Results come out
- * through the emit callback, one per line, in input order, held in a window
- * of at most `window` lines while earlier lines wait for the expert.
- * Every valid expert answer teaches every level and every policy.
+ * Items go in one line at a time (engine_push); the engine's model judges
+ * each (model.h), and the items no level answers go to the expert, up to
+ * `jobs` calls at once, within the budget.  Results come out through the
+ * emit callback, one per line, in input order, held in a window of at most
+ * `window` lines while earlier lines wait for the expert.  Every expert
+ * answer is learned by the model.
  *
  * With one job the engine waits for each expert answer before the next
  * line, so that a run is deterministic for a given seed.
@@ -18,9 +18,7 @@
 #include <stdint.h>
 
 #include "expert.h"
-#include "text.h"
-
-#define ENGINE_LEVELS_MAX	4
+#include "model.h"
 
 struct engine_result {
 	const char *label;	/* empty when nothing is known yet */
@@ -33,27 +31,17 @@ struct engine_result {
 };
 
 struct engine_opts {
-	const char *models[ENGINE_LEVELS_MAX];	/* level kinds, cheapest first */
-	size_t nmodels;		/* 0: the checkpoint's, or one lr */
-	const char *labels;	/* closed set "a,b,c", or NULL for open */
-	unsigned bits;		/* hash bits; 0: the checkpoint's or default */
-	enum text_mode mode;
-	int mode_given;		/* the checkpoint must have the same mode */
 	unsigned field;		/* 1-based; 0 for the whole line */
 	int delim;
 	int expert_line;	/* the expert reads the whole line */
-	double target;		/* (0,1] */
-	int64_t budget;		/* most expert calls, or -1 */
-	double budget_share;	/* most expert calls per item, or -1 */
-	uint64_t seed;
+	int64_t budget;		/* most items sent to the expert, or -1 */
+	double budget_share;	/* most items sent per item, or -1 */
 	size_t window;
 	struct expert_opts expert;	/* expert.cmd NULL: no expert */
 	int (*emit)(void *arg, const struct engine_result *r);
 	void (*warn)(void *arg, const char *msg);
 	void *arg;
 };
-
-#define ENGINE_BITS_DEFAULT	20
 
 #define LATENCY_BUCKETS	200	/* expert call durations, in buckets */
 #define LATENCY_MIN	1e-4	/* of the first, in seconds, */
@@ -78,36 +66,18 @@ struct engine_stats {
 struct engine;
 
 /*
- * Makes an engine.  Returns NULL and sets *why (errno EINVAL for a bad
- * option, which *why names).
+ * Makes an engine that answers with model m, which it owns from then on
+ * (it frees m even when it fails).  Returns NULL and sets *why (errno
+ * EINVAL for a bad option, which *why names).
  */
-struct engine *engine_new(const struct engine_opts *o, const char **why);
-
-/* Stops every expert call and frees the engine.  Accepts NULL. */
-void engine_free(struct engine *e);
-
-/*
- * Loads the checkpoint at path.  Returns 1 when there is no such file, 0
- * when loaded, -1 with *why when it cannot be read, is not valid, or does
- * not fit the options (other levels, labels, hash size or input mode).
- * What the options leave open (levels, labels, hash size, input mode) is
- * taken from the file.
- */
-int engine_load(struct engine *e, const char *path, const char **why);
-
-/*
- * Merges the checkpoint at path into the engine, whose state came from
- * engine_load: labels joined by name, models averaged by how much each
- * learned, counts summed.  When both learned on from the state base
- * (else NULL), what base holds counts once.  Returns 0, or -1 with *why
- * when the file cannot be read or learned something else (hash size,
- * input mode, levels, labels in another order) or not from base.
- */
-int engine_merge(struct engine *e, const char *path, const struct engine *base,
+struct engine *engine_new(const struct engine_opts *o, struct model *m,
     const char **why);
 
-/* Saves the models to path atomically; 0, or -1 with *why and errno. */
-int engine_save(const struct engine *e, const char *path, const char **why);
+/* Stops every expert call and frees the engine and its model.  Accepts NULL. */
+void engine_free(struct engine *e);
+
+/* The model, as it has learned so far (to save it). */
+const struct model *engine_model(const struct engine *e);
 
 /*
  * Takes the next line (n bytes, without its newline).  May wait for the

@@ -23,6 +23,13 @@ enum text_mode {
 /* At most this many features are taken from one item (a bound on memory). */
 #define TEXT_MAX_FEATURES (1u << 20)
 
+/*
+ * Every item's last feature is the bias, this hash with value 1, past the
+ * cap: levels learn the labels' prior by it and leave it out of what
+ * scales the others, and a list cut short keeps it.
+ */
+#define TEXT_BIAS	0x5bd1e9955bd1e995ULL
+
 struct feats {
 	uint64_t *hash;
 	float *val;
@@ -48,35 +55,6 @@ int text_features(struct feats *f, enum text_mode mode, const char *s,
  */
 int text_field(const char *line, size_t n, int delim, unsigned field,
     const char **out, size_t *outlen);
-
-/*
- * A line reader on a file descriptor, for a caller that must not block in
- * the middle of a line: reader_line takes complete lines from what was
- * read, reader_fill reads more (once, as read(2) does).  Lines may be of
- * any length; the last one needs no newline.
- */
-struct reader {
-	int fd;
-	char *buf;
-	size_t cap, start, end, scan;
-	int eof;
-};
-
-void reader_init(struct reader *r, int fd);
-void reader_release(struct reader *r);
-
-/*
- * Sets *line and *len (without the newline) to the next line and returns
- * 1; returns 0 when more must be read first, -1 at the end of the input.
- * The line stays valid until the next reader_fill.
- */
-int reader_line(struct reader *r, char **line, size_t *len);
-
-/* Reads more input: returns 1, 0 at the end of the input, -1 and errno. */
-int reader_fill(struct reader *r);
-
-/* Strips a trailing "\n", then a "\r" before it; returns the new length. */
-size_t text_chomp(const char *line, size_t n);
 
 /*
  * The finaliser of that hash (SplitMix64's): every bit of z reaches every

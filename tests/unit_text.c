@@ -1,5 +1,5 @@
 /*
- * unit_text: tests of lib/text.h: fields, chomp, word and feature
+ * unit_text: tests of lib/text.h: fields, word and feature
  * tokenising, and the hash.  Exits 0 when every check passes; a failed
  * assert() names the line.
  */
@@ -90,28 +90,6 @@ test_field_bounds(void)
 	assert(len == 0);
 	assert(text_field(line, 5, '\t', 1, &out, &len) == 0);
 	assert(len == 3 && memcmp(out, "a\0b", 3) == 0);
-}
-
-/* text_chomp: LF, CRLF; a lone CR inside is kept. */
-static void
-test_chomp(void)
-{
-	assert(text_chomp(S("abc\n")) == 3);
-	assert(text_chomp(S("abc\r\n")) == 3);
-	assert(text_chomp(S("abc")) == 3);
-	assert(text_chomp(S("")) == 0);
-	assert(text_chomp(S("\n")) == 0);
-	assert(text_chomp(S("\r\n")) == 0);
-	assert(text_chomp(S("a\rb")) == 3);
-	assert(text_chomp(S("a\rb\n")) == 3);
-	/* Only one line end is stripped. */
-	assert(text_chomp(S("abc\n\n")) == 4);
-	/*
-	 * A lone trailing CR (a file with CR line ends, or one whose last
-	 * CRLF lost its LF) is stripped too, which is what getline users
-	 * want; text.h only promises "\n" and "\r\n".
-	 */
-	assert(text_chomp(S("abc\r")) == 3);
 }
 
 /* Features of a NUL-terminated text. */
@@ -470,7 +448,6 @@ main(void)
 {
 	test_field();
 	test_field_bounds();
-	test_chomp();
 	test_words_normalise();
 	test_words_count();
 	test_grams();

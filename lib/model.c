@@ -1,0 +1,619 @@
+/*
+ * model: the learned state of a cascade (see model.h).
+ */
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define WARMUP		16	/* expert answers before a level may answer */
+#define EXPLORE		0.04	/* share of sure items still sent on */
+/*
+ * The surest items are still explored at an eighth of the mean share: a
+ * policy that is wrong about them would otherwise never be told.
+ */
+#define EXPLORE_MIN	(EXPLORE / 8)
+/*
+ * The mean sqrt(1 - agree) of sure answers before any is seen: that of
+ * answers that agree 91% of the time, about what a new policy lets a
+ * level answer at the default target.
+ */
+#define DOUBT		0.3
+#define DOUBT_STEP	0.01	/* the mean follows about the last 100 */
+#define GAIN		0.01	/* threshold step per unit of error */
+#define REPLAY_FEATS	4096	/* features kept of each answer kept */
+#define REPLAYS		8	/* kept answers learned again per new one */
+
+static double
+uniform(struct model *m)
+{
+	/* SplitMix64: a Weyl sequence through the hash's finaliser. */
+	uint64_t z = text_mix(m->rng += 0x9e3779b97f4a7c15ULL);
+
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+int
+model_kind_known(const char *name)
+{
+	return level_kind(name) != NULL;
+}
+
+/* Fills kind[] with the level kinds o asks for; returns how many, 0: bad. */
+static size_t
+kinds_of(const struct model_opts *o, const struct level_kind **kind)
+{
+	size_t i, n = o->nkinds ? o->nkinds : 1;
+
+	if (n > MODEL_LEVELS_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((kind[i] = level_kind(o->nkinds ? o->kinds[i] : "lr")) ==
+		    NULL)
+			return 0;
+	return n;
+}
+
+int
+model_check(const struct model_opts *o, const char **why)
+{
+	const struct level_kind *kind[MODEL_LEVELS_MAX];
+	struct labels l;
+	int r = 0;
+
+	if (kinds_of(o, kind) == 0) {
+		*why = "bad level list";
+		r = -1;
+	} else if (o->labels != NULL) {
+		labels_init(&l);
+		if ((r = labels_parse(&l, o->labels)) == -1)
+			*why = errno == ENOSPC ? "too many labels" :
+			    "bad label list";
+		labels_release(&l);
+	}
+	if (r == 0 && o->bits != 0 &&
+	    (o->bits < MODEL_BITS_MIN || o->bits > MODEL_BITS_MAX)) {
+		*why = "bad hash size";
+		r = -1;
+	}
+	if (r == -1)
+		errno = EINVAL;
+	return r;
+}
+
+/* A model with no levels and no labels yet. */
+static struct model *
+blank(const struct model_opts *o)
+{
+	struct model *m;
+	size_t i;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	labels_init(&m->labels);
+	for (i = 0; i < MODEL_REPLAY; i++)
+		feats_init(&m->replay[i]);
+	m->mode = o->mode;
+	m->target = o->target;
+	m->thresh = o->target;
+	m->doubt = DOUBT;
+	m->rng = o->seed;
+	return m;
+}
+
+static int
+make_levels(struct model *m, const struct level_kind **kind, size_t n,
+    unsigned bits)
+{
+	size_t i;
+
+	m->nlevels = n;
+	m->bits = bits;
+	for (i = 0; i < n; i++) {
+		if ((m->level[i] = level_new(kind[i], bits)) == NULL)
+			return -1;
+		policy_init(&m->policy[i]);
+	}
+	return 0;
+}
+
+struct model *
+model_new(const struct model_opts *o, const char **why)
+{
+	const struct level_kind *kind[MODEL_LEVELS_MAX];
+	struct model *m;
+
+	if (model_check(o, why) == -1)
+		return NULL;
+	if ((m = blank(o)) == NULL ||
+	    (o->labels != NULL && labels_parse(&m->labels, o->labels) == -1) ||
+	    make_levels(m, kind, kinds_of(o, kind),
+	    o->bits ? o->bits : MODEL_BITS_DEFAULT) == -1) {
+		*why = "out of memory";
+		model_free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nlevels; i++)
+		level_free(m->level[i]);
+	for (i = 0; i < MODEL_REPLAY; i++)
+		feats_release(&m->replay[i]);
+	labels_release(&m->labels);
+	free(m);
+}
+
+/*
+ * The threshold is an integral controller: each cheap answer adds its
+ * expected disagreement (1 - agree), each item takes away the allowance
+ * (1 - target).  While the levels answer more disagreement than the target
+ * allows, the threshold rises; while they answer less, it falls.  Items
+ * the expert answers agree: their allowance pays for later cheap answers.
+ */
+static void
+steer(struct model *m, double disagree)
+{
+	m->thresh += GAIN * (disagree - (1 - m->target));
+	if (m->thresh < 0)
+		m->thresh = 0;
+	if (m->thresh > 1)
+		m->thresh = 1;
+}
+
+/*
+ * The first level whose cautious estimate reaches the threshold answers.
+ * An item it would answer is sent on instead (explored) with a chance of
+ * EXPLORE on average, and learned with weight 1 / chance, to keep the
+ * policies' estimates honest where they let the levels answer.  The chance
+ * grows as sqrt(1 - agree): sure items rarely disagree, so sampling the
+ * less sure ones more often measures the disagreement with less noise for
+ * the same number of expert calls.
+ */
+int
+model_judge(struct model *m, const struct feats *f, int explore,
+    struct model_verdict *v)
+{
+	size_t nl = m->labels.n, i;
+	int ready = 0;
+	double u = uniform(m);
+
+	v->answer = -1;
+	v->label = -1;
+	v->conf = 0;
+	v->best = -1;
+	v->bestconf = 0;
+	v->explored = -1;
+	v->weight = 1;
+	for (i = 0; i < m->nlevels; i++) {
+		struct level *l = m->level[i];
+		struct policy *p = &m->policy[i];
+		float seen, agree, low;
+
+		v->pred[i] = -1;
+		if (nl == 0)
+			continue;
+		seen = l->kind->predict(l, f, nl, m->prob);
+		v->pred[i] = (int)policy_signals(v->x[i], m->prob, nl, seen,
+		    l->updates);
+		agree = policy_agree(p, v->x[i], &low);
+		if (v->best < 0 || agree > v->bestconf) {
+			v->best = v->pred[i];
+			v->bestconf = agree;
+		}
+		if (m->target >= 1 || l->updates < WARMUP ||
+		    p->trained < WARMUP)
+			continue;
+		ready = 1;
+		if (v->answer < 0 && v->explored < 0 && low >= m->thresh) {
+			double d = sqrt(1 - agree), chance;
+
+			chance = EXPLORE * d / m->doubt;
+			if (chance < EXPLORE_MIN)
+				chance = EXPLORE_MIN;
+			if (chance > 1)
+				chance = 1;
+			m->doubt += DOUBT_STEP * (d - m->doubt);
+			if (explore && u < chance) {
+				v->explored = (int)i;
+				v->weight = (float)(1 / chance);
+			} else {
+				v->answer = (int)i;
+				v->label = v->pred[i];
+				v->conf = agree;
+			}
+		}
+	}
+	if (ready)
+		steer(m, v->answer >= 0 ? 1 - v->conf : 0);
+	return v->answer;
+}
+
+/*
+ * One pass over the expert's answers leaves a level far from what it could
+ * learn from them; learning a few kept answers again with each new one
+ * gets close to several passes at a fixed cost per answer.  The new answer
+ * (f, label) is then kept, in place of a random one once the memory is
+ * full.
+ */
+static int
+remember(struct model *m, const struct feats *f, int label)
+{
+	struct feats *k;
+	size_t i, j, n;
+
+	for (j = 0; j < REPLAYS && m->nreplay > 0; j++) {
+		i = (size_t)(uniform(m) * (double)m->nreplay);
+		for (n = 0; n < m->nlevels; n++)
+			m->level[n]->kind->learn(m->level[n], &m->replay[i],
+			    m->labels.n, (size_t)m->replay_label[i], 1);
+	}
+	i = m->nreplay < MODEL_REPLAY ? m->nreplay++ :
+	    (size_t)(uniform(m) * MODEL_REPLAY);
+	k = &m->replay[i];
+	n = f->n < REPLAY_FEATS ? f->n : REPLAY_FEATS;
+	if (k->cap < n) {
+		feats_release(k);
+		k->hash = malloc(n * sizeof(*k->hash));
+		k->val = malloc(n * sizeof(*k->val));
+		if (k->hash == NULL || k->val == NULL)
+			return -1;
+		k->cap = n;
+	}
+	memcpy(k->hash, f->hash, n * sizeof(*k->hash));
+	memcpy(k->val, f->val, n * sizeof(*k->val));
+	/* Keep the bias (text.h) when the item is cut. */
+	assert(f->n > 0 && f->hash[f->n - 1] == TEXT_BIAS);
+	k->hash[n - 1] = f->hash[f->n - 1];
+	k->val[n - 1] = f->val[f->n - 1];
+	k->n = n;
+	m->replay_label[i] = label;
+	return 0;
+}
+
+int
+model_learn(struct model *m, const struct feats *f,
+    const struct model_verdict *v, int label)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlevels; i++)
+		if (v->pred[i] >= 0)
+			policy_learn(&m->policy[i], v->x[i],
+			    v->pred[i] == label, v->weight);
+	if (label < 0)
+		return 0;
+	for (i = 0; i < m->nlevels; i++) {
+		struct level *l = m->level[i];
+
+		l->kind->learn(l, f, m->labels.n, (size_t)label, 0);
+		l->updates++;
+	}
+	if (remember(m, f, label) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+model_label(struct model *m, const char *s, size_t n)
+{
+	return labels_map(&m->labels, s, n);
+}
+
+/*
+ * The checkpoint payload:
+ *
+ *	u32 hash bits, u32 input mode, u32 levels, each: u32 length, name
+ *	u32 closed, u32 labels, each: u32 length, bytes
+ *	f64 threshold
+ *	per level: u64 updates, the level's data, the policy's data
+ */
+void
+model_write(const struct model *m, struct wbuf *b)
+{
+	size_t i;
+
+	wbuf_u32(b, m->bits);
+	wbuf_u32(b, (uint32_t)m->mode);
+	wbuf_u32(b, (uint32_t)m->nlevels);
+	for (i = 0; i < m->nlevels; i++) {
+		const char *name = m->level[i]->kind->name;
+
+		wbuf_u32(b, (uint32_t)strlen(name));
+		wbuf_bytes(b, name, strlen(name));
+	}
+	wbuf_u32(b, (uint32_t)m->labels.closed);
+	wbuf_u32(b, (uint32_t)m->labels.n);
+	for (i = 0; i < m->labels.n; i++) {
+		wbuf_u32(b, (uint32_t)m->labels.len[i]);
+		wbuf_bytes(b, m->labels.name[i], m->labels.len[i]);
+	}
+	wbuf_f64(b, m->thresh);
+	for (i = 0; i < m->nlevels; i++) {
+		wbuf_u64(b, m->level[i]->updates);
+		m->level[i]->kind->save(m->level[i], b);
+		policy_save(&m->policy[i], b);
+	}
+}
+
+/* Reads a length-prefixed string of at most max bytes into buf. */
+static size_t
+read_name(struct rbuf *b, char *buf, size_t max)
+{
+	uint32_t n = rbuf_u32(b);
+
+	if (n > max) {
+		b->err = 1;
+		return 0;
+	}
+	rbuf_bytes(b, buf, n);
+	return n;
+}
+
+/*
+ * Whether the labels m read are the closed set given as list, in the same
+ * order; if so they become list's own (its spelling is the user's).
+ */
+static int
+same_labels(struct model *m, const char *list)
+{
+	struct labels want;
+	size_t i;
+	int same;
+
+	labels_init(&want);
+	same = labels_parse(&want, list) == 0 && m->labels.closed &&
+	    m->labels.n == want.n;
+	for (i = 0; same && i < want.n; i++)
+		same = labels_find(&want, m->labels.name[i],
+		    m->labels.len[i]) == (int)i;
+	if (same) {
+		labels_release(&m->labels);
+		m->labels = want;
+	} else
+		labels_release(&want);
+	return same;
+}
+
+/* model_read's checks, in the order a user should hear of them. */
+static int
+read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
+    const char **why)
+{
+	const struct level_kind *kind[MODEL_LEVELS_MAX], *want[MODEL_LEVELS_MAX];
+	char name[LABEL_MAXLEN];
+	uint32_t bits, mode, nlevels, closed, nlabels, i;
+	size_t n, nwant = kinds_of(o, want);
+
+	*why = "corrupt checkpoint";
+	bits = rbuf_u32(b);
+	mode = rbuf_u32(b);
+	nlevels = rbuf_u32(b);
+	if (b->err || bits < MODEL_BITS_MIN || bits > MODEL_BITS_MAX ||
+	    mode > TEXT_FEATURES || nlevels < 1 || nlevels > MODEL_LEVELS_MAX)
+		return -1;
+	if (mode != (uint32_t)o->mode && o->mode_given) {
+		*why = "checkpoint is for another input mode (--input)";
+		return -1;
+	}
+	m->mode = (enum text_mode)mode;
+	for (i = 0; i < nlevels; i++) {
+		n = read_name(b, name, sizeof(name) - 1);
+		name[n] = '\0';
+		if (b->err)
+			return -1;
+		kind[i] = level_kind(name);
+		if (kind[i] == NULL || (o->nkinds > 0 &&
+		    (nlevels != nwant || kind[i] != want[i]))) {
+			*why = "checkpoint has other levels";
+			return -1;
+		}
+	}
+	closed = rbuf_u32(b);
+	nlabels = rbuf_u32(b);
+	if (b->err || closed > 1 || nlabels > LABELS_MAX)
+		return -1;
+	m->labels.closed = (int)closed;
+	for (i = 0; i < nlabels && !b->err; i++) {
+		n = read_name(b, name, sizeof(name));
+		if (!b->err && labels_add(&m->labels, name, n) != (int)i)
+			b->err = 1;
+	}
+	if (b->err)
+		return -1;
+	if (o->labels != NULL && !same_labels(m, o->labels)) {
+		*why = "checkpoint has another label set (-l)";
+		return -1;
+	}
+	if (bits != o->bits && o->bits != 0) {
+		*why = "checkpoint has another hash size (--hash-bits)";
+		return -1;
+	}
+	/*
+	 * Every kind saves at least 4 bytes a slot: a payload too short for
+	 * its levels is refused before they are made, so that a small file
+	 * cannot ask for a large allocation.
+	 */
+	if ((uint64_t)(b->n - b->off) < ((uint64_t)nlevels * 4) << bits)
+		return -1;
+	if (make_levels(m, kind, nlevels, bits) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
+	m->thresh = rbuf_f64(b);
+	if (!(m->thresh >= 0 && m->thresh <= 1))
+		return -1;
+	for (i = 0; i < nlevels; i++) {
+		m->level[i]->updates = rbuf_u64(b);
+		if (m->level[i]->kind->load(m->level[i], b) == -1 ||
+		    policy_load(&m->policy[i], b) == -1)
+			return -1;
+	}
+	return b->err || b->off != b->n ? -1 : 0;
+}
+
+int
+model_read(struct rbuf *b, const struct model_opts *o, struct model **out,
+    const char **why)
+{
+	struct model *m;
+
+	if (model_check(o, why) == -1)
+		return -1;
+	if ((m = blank(o)) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (read_into(m, b, o, why) == -1) {
+		model_free(m);
+		return -1;
+	}
+	*why = NULL;
+	*out = m;
+	return 0;
+}
+
+int
+model_save(const struct model *m, const char *path, const char **why)
+{
+	struct wbuf b = { 0 };
+
+	model_write(m, &b);
+	*why = state_write(path, &b);
+	wbuf_release(&b);
+	return *why == NULL ? 0 : -1;
+}
+
+int
+model_load(const char *path, const struct model_opts *o, struct model **m,
+    const char **why)
+{
+	struct wbuf payload;
+	struct rbuf b;
+	int r;
+
+	if ((*why = state_read(path, &payload)) != NULL)
+		return errno == ENOENT ? 1 : -1;
+	b = (struct rbuf){ payload.p, payload.n, 0, 0 };
+	r = model_read(&b, o, m, why);
+	wbuf_release(&payload);
+	return r;
+}
+
+/*
+ * Whether s can merge into d: the same hash size, input mode and levels,
+ * and labels that agree where both have one (ids are positions).
+ */
+static int
+compatible(const struct model *d, const struct model *s, const char **why)
+{
+	size_t i, common;
+
+	if (s->bits != d->bits) {
+		*why = "checkpoint has another hash size";
+		return -1;
+	}
+	if (s->mode != d->mode) {
+		*why = "checkpoint is for another input mode";
+		return -1;
+	}
+	if (s->nlevels != d->nlevels) {
+		*why = "checkpoint has other levels";
+		return -1;
+	}
+	for (i = 0; i < d->nlevels; i++)
+		if (s->level[i]->kind != d->level[i]->kind) {
+			*why = "checkpoint has other levels";
+			return -1;
+		}
+	common = s->labels.n < d->labels.n ? s->labels.n : d->labels.n;
+	for (i = 0; i < common; i++)
+		if (labels_find(&d->labels, s->labels.name[i],
+		    s->labels.len[i]) != (int)i) {
+			*why = "checkpoint has its labels in another order "
+			    "(give every shard the same -l)";
+			return -1;
+		}
+	return 0;
+}
+
+/* Whether s learned on from base: base's labels first, no fewer answers. */
+static int
+grew_from(const struct model *s, const struct model *base, const char **why)
+{
+	size_t i;
+
+	if (base->labels.n > s->labels.n)
+		goto no;
+	for (i = 0; i < s->nlevels; i++)
+		if (s->level[i]->updates < base->level[i]->updates ||
+		    s->policy[i].trained < base->policy[i].trained)
+			goto no;
+	return 0;
+no:
+	*why = "checkpoint did not start from the base";
+	return -1;
+}
+
+/* What s learned since base; all it learned without a base. */
+static double
+since(const struct model *s, const struct model *base)
+{
+	return (double)s->level[0]->updates -
+	    (base != NULL ? (double)base->level[0]->updates : 0);
+}
+
+/*
+ * Shards that learned on parts of a stream merge into what one learner
+ * would roughly know: each level weighs what each side knows of a feature
+ * by how much it learned of it, each policy is fitted again to both sides'
+ * answers, and the threshold weighs by the answers each side learned.  The
+ * longer label list wins.
+ */
+int
+model_merge(struct model *d, const struct model *s, const struct model *base,
+    const char **why)
+{
+	size_t i;
+	double wd, ws;
+
+	if (compatible(d, s, why) == -1 || (base != NULL &&
+	    (compatible(d, base, why) == -1 || grew_from(s, base, why) == -1 ||
+	    grew_from(d, base, why) == -1)))
+		return -1;
+	*why = "out of memory";
+	for (i = d->labels.n; i < s->labels.n; i++)
+		if (labels_add(&d->labels, s->labels.name[i],
+		    s->labels.len[i]) == -1)
+			return -1;
+	d->labels.closed = d->labels.closed && s->labels.closed;
+	wd = since(d, base);
+	ws = since(s, base);
+	if (wd + ws > 0)
+		d->thresh = (wd * d->thresh + ws * s->thresh) / (wd + ws);
+	for (i = 0; i < d->nlevels; i++) {
+		struct level *l = d->level[i];
+		const struct level *b = base != NULL ? base->level[i] : NULL;
+
+		l->kind->merge(l, s->level[i], b);
+		l->updates += s->level[i]->updates - (b != NULL ? b->updates : 0);
+		if (policy_merge(&d->policy[i], &s->policy[i],
+		    base != NULL ? &base->policy[i] : NULL) == -1)
+			return -1;
+	}
+	*why = NULL;
+	return 0;
+}

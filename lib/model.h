@@ -1,0 +1,149 @@
+/*
+ * model: the learned state of a cascade and its rules.
+ *
+ * A model is the label set, the levels (cheap models, cheapest first), the
+ * deferral policy of each level, and the threshold that decides when a
+ * level is sure enough to answer.  It judges an item from its features
+ * (model_judge: what each level predicts, and which one answers), learns
+ * from the expert's answer to an item it judged (model_learn), and is
+ * saved, loaded and merged as a checkpoint.  It knows nothing of lines,
+ * the expert or the order of a stream: that is the engine's (engine.h).
+ *
+ * The fields of struct model may be read by any caller; only model.c
+ * changes them.
+ */
+#ifndef CASCADE_MODEL_H
+#define CASCADE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "labels.h"
+#include "level.h"
+#include "policy.h"
+#include "state.h"
+#include "text.h"
+
+#define MODEL_LEVELS_MAX	4
+#define MODEL_BITS_DEFAULT	20
+#define MODEL_BITS_MIN		LEVEL_BITS_MIN
+#define MODEL_BITS_MAX		LEVEL_BITS_MAX
+#define MODEL_REPLAY		512	/* expert answers kept to learn again */
+
+/* What the command line asks of a model; what it leaves open is free. */
+struct model_opts {
+	const char *kinds[MODEL_LEVELS_MAX];	/* level kinds, cheapest first */
+	size_t nkinds;		/* 0: the checkpoint's, or one lr */
+	const char *labels;	/* closed set "a,b,c", or NULL for open */
+	unsigned bits;		/* hash bits; 0: the checkpoint's or default */
+	enum text_mode mode;
+	int mode_given;		/* the checkpoint must have the same mode */
+	double target;		/* (0,1]: agreement the cheap answers aim at */
+	uint64_t seed;		/* of exploration and of the replays */
+};
+
+/* What a model said of one item, kept until the expert answers it. */
+struct model_verdict {
+	int answer;		/* the level that answers, or -1 */
+	int label;		/* its label, when a level answers */
+	float conf;		/* and its estimated agreement */
+	int best;		/* the levels' likeliest label, or -1, and */
+	float bestconf;		/* its estimate: what to say if no one answers */
+	int explored;		/* the level that was sure but is asked, or -1 */
+	float weight;		/* 1 / the chance it was explored with */
+	int pred[MODEL_LEVELS_MAX];	/* -1: the level knew no label */
+	float x[MODEL_LEVELS_MAX][POLICY_SIGNALS];	/* its policy's signals */
+};
+
+struct model {
+	struct labels labels;
+	enum text_mode mode;
+	unsigned bits;
+	size_t nlevels;
+	struct level *level[MODEL_LEVELS_MAX];
+	struct policy policy[MODEL_LEVELS_MAX];
+	double target;
+	double thresh;		/* a level answers when sure enough (steer) */
+	double doubt;		/* mean sqrt(1 - agree) of sure answers */
+	uint64_t rng;
+	struct feats replay[MODEL_REPLAY];	/* answers to learn again */
+	int replay_label[MODEL_REPLAY];
+	size_t nreplay;
+	float prob[LABELS_MAX];	/* scratch of model_judge */
+};
+
+/* Whether name is a level kind. */
+int model_kind_known(const char *name);
+
+/*
+ * Checks the options without making a model: 0, or -1 with *why naming
+ * the bad one.
+ */
+int model_check(const struct model_opts *o, const char **why);
+
+/* A new, empty model; NULL with *why and errno (EINVAL: a bad option). */
+struct model *model_new(const struct model_opts *o, const char **why);
+
+/* Accepts NULL. */
+void model_free(struct model *m);
+
+/*
+ * Judges an item by its features f: fills v and returns the level that
+ * answers, or -1 when the item goes to the expert.  A level that is sure
+ * may still send the item on, to measure its agreement, when explore says
+ * the expert can take it.  Call once per item, in stream order.
+ */
+int model_judge(struct model *m, const struct feats *f, int explore,
+    struct model_verdict *v);
+
+/*
+ * Learns the expert's label for an item with features f that was judged
+ * v: the policies learn whether each level agreed, the levels learn the
+ * label.  label -1 is an answer that names no label, which no level could
+ * have given: only the policies learn it (f may be NULL).  Returns 0, or
+ * -1 when out of memory.
+ */
+int model_learn(struct model *m, const struct feats *f,
+    const struct model_verdict *v, int label);
+
+/*
+ * Maps the expert's answer (n bytes at s) to a label id, adding it to an
+ * open set; -1 when it names no label (errno ENOSPC when the set is full).
+ */
+int model_label(struct model *m, const char *s, size_t n);
+
+/* The checkpoint payload of m. */
+void model_write(const struct model *m, struct wbuf *b);
+
+/*
+ * Reads a model from a checkpoint payload into a new *m.  What o gives
+ * (levels, labels, hash size, input mode) the payload must have; what o
+ * leaves open is the payload's.  Returns 0, or -1 with *why; nothing is
+ * made then.
+ */
+int model_read(struct rbuf *b, const struct model_opts *o, struct model **m,
+    const char **why);
+
+/* Saves m to the checkpoint at path atomically: 0, or -1, *why and errno. */
+int model_save(const struct model *m, const char *path, const char **why);
+
+/*
+ * Loads the checkpoint at path as model_read.  Returns 0, 1 when there is
+ * no such file (*m untouched), or -1 with *why.
+ */
+int model_load(const char *path, const struct model_opts *o,
+    struct model **m, const char **why);
+
+/*
+ * Merges src into dst, both learned on parts of a stream: labels joined by
+ * name, levels and policies weighing what each side learned, the
+ * threshold by the answers each side learned.  When both learned on from
+ * base (else NULL), what base holds counts once.  Returns 0, or -1 with
+ * *why when src learned something else (hash size, input mode, levels,
+ * labels in another order) or not from base; dst is then unchanged, but
+ * for out of memory.
+ */
+int model_merge(struct model *dst, const struct model *src,
+    const struct model *base, const char **why);
+
+#endif

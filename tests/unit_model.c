@@ -1,0 +1,427 @@
+/*
+ * unit_model: tests of lib/model.h without a subprocess: judging before
+ * and after the warm-up, learning a rule, answers that name no label, the
+ * replay memory, the save/load round trip, loads refused without making
+ * anything, and merge.  Exits 0 when every check passes; a failed assert()
+ * names the line.
+ */
+#undef NDEBUG
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/model.h"
+
+#define BITS	12
+
+static const char *const words[] = {
+	"bad", "plot", "actor", "film", "boring", "fun", "music", "slow"
+};
+
+/* Item k of a stream: a few words, "good" in every other one (label 0). */
+static int
+item(struct feats *f, unsigned k)
+{
+	char s[160];
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < 3 + k % 5; i++)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "%s ",
+		    words[(k * 7 + i * 3) % 8]);
+	if (k % 2 == 0)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "good");
+	assert(text_features(f, TEXT_WORDS, s, n) == 0);
+	return k % 2 == 0 ? 0 : 1;
+}
+
+static struct model_opts
+opts(const char *labels, const char *kind)
+{
+	struct model_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.labels = labels;
+	o.bits = BITS;
+	o.target = 0.9;
+	o.seed = 7;
+	if (kind != NULL) {
+		o.kinds[0] = kind;
+		o.nkinds = 1;
+	}
+	return o;
+}
+
+static struct model *
+made(const struct model_opts *o)
+{
+	const char *why = NULL;
+	struct model *m = model_new(o, &why);
+
+	assert(m != NULL && why == NULL);
+	return m;
+}
+
+/*
+ * Runs items [from, to) through m as the engine does, every one answered
+ * by the expert with its label; returns how many a level answered.
+ */
+static unsigned
+stream(struct model *m, unsigned from, unsigned to)
+{
+	static const char *const name[] = { "pos", "neg" };
+	struct model_verdict v;
+	struct feats f;
+	unsigned k, cheap = 0;
+	int label;
+
+	feats_init(&f);
+	for (k = from; k < to; k++) {
+		label = item(&f, k);
+		if (model_judge(m, &f, 1, &v) >= 0) {
+			assert(v.label == v.pred[v.answer]);
+			cheap++;
+			continue;
+		}
+		label = model_label(m, name[label], strlen(name[label]));
+		assert(label >= 0);
+		assert(model_learn(m, &f, &v, label) == 0);
+	}
+	feats_release(&f);
+	return cheap;
+}
+
+/* The payload of m. */
+static struct wbuf
+payload(const struct model *m)
+{
+	struct wbuf b = { 0 };
+
+	model_write(m, &b);
+	assert(!b.err && b.n > 0);
+	return b;
+}
+
+static int
+same_payload(const struct model *a, const struct model *b)
+{
+	struct wbuf pa = payload(a), pb = payload(b);
+	int same = pa.n == pb.n && memcmp(pa.p, pb.p, pa.n) == 0;
+
+	wbuf_release(&pa);
+	wbuf_release(&pb);
+	return same;
+}
+
+/* Reads m's payload back with options o: the result of model_read. */
+static int
+reread(const struct model *m, const struct model_opts *o, struct model **out,
+    const char **why)
+{
+	struct wbuf w = payload(m);
+	struct rbuf r = { w.p, w.n, 0, 0 };
+	int ret = model_read(&r, o, out, why);
+
+	wbuf_release(&w);
+	return ret;
+}
+
+/* Options are checked before anything is made. */
+static void
+test_check(void)
+{
+	struct model_opts o = opts(NULL, NULL);
+	const char *why = NULL;
+
+	assert(model_check(&o, &why) == 0);
+	o.labels = "a,,b";
+	assert(model_check(&o, &why) == -1 && errno == EINVAL);
+	assert(strcmp(why, "bad label list") == 0);
+	assert(model_new(&o, &why) == NULL);
+	o = opts(NULL, "svm");
+	assert(model_check(&o, &why) == -1 && strcmp(why, "bad level list") == 0);
+	o = opts(NULL, NULL);
+	o.bits = MODEL_BITS_MAX + 1;
+	assert(model_check(&o, &why) == -1 && strcmp(why, "bad hash size") == 0);
+	assert(model_kind_known("lr") && model_kind_known("nb") &&
+	    !model_kind_known("svm"));
+}
+
+/*
+ * A new model knows no label and answers nothing; after its warm-up the
+ * levels answer most items, and rightly.
+ */
+static void
+test_judge_learn(void)
+{
+	struct model_opts o = opts(NULL, NULL);
+	struct model *m = made(&o);
+	struct model_verdict v;
+	struct feats f;
+	unsigned cheap, k, right = 0, answered = 0;
+	int label;
+
+	feats_init(&f);
+	item(&f, 0);
+	assert(model_judge(m, &f, 1, &v) == -1);
+	assert(v.pred[0] == -1 && v.best == -1 && v.explored == -1);
+	assert(m->labels.n == 0);
+	/* No level answers before WARMUP (16) answers. */
+	assert(stream(m, 0, 16) == 0);
+	assert(m->labels.n == 2 && !m->labels.closed);
+	/* The first item came before any label: no level predicted it. */
+	assert(m->level[0]->updates == 16 && m->policy[0].trained == 15);
+	cheap = stream(m, 16, 2000);
+	assert(cheap > 1000);
+	for (k = 2000; k < 2400; k++) {
+		label = item(&f, k);
+		if (model_judge(m, &f, 0, &v) >= 0) {
+			answered++;
+			right += v.label == label;
+		}
+		assert(v.explored == -1);	/* explore 0: never */
+	}
+	assert(answered > 300 && right == answered);
+	feats_release(&f);
+	model_free(m);
+}
+
+/* An answer that names no label teaches the policies, not the levels. */
+static void
+test_no_label(void)
+{
+	struct model_opts o = opts("pos,neg", NULL);
+	struct model *m = made(&o);
+	struct model_verdict v;
+	struct feats f;
+	uint64_t updates, trained;
+
+	stream(m, 0, 100);
+	updates = m->level[0]->updates;
+	trained = m->policy[0].trained;
+	assert(model_label(m, "maybe", 5) == -1);
+	feats_init(&f);
+	item(&f, 101);
+	model_judge(m, &f, 1, &v);
+	assert(v.pred[0] >= 0);
+	assert(model_learn(m, NULL, &v, -1) == 0);
+	assert(m->level[0]->updates == updates);
+	assert(m->policy[0].trained == trained + 1);
+	assert(m->nreplay == updates);
+	feats_release(&f);
+	model_free(m);
+}
+
+/*
+ * Every learned answer is kept to learn again, up to MODEL_REPLAY; an item
+ * kept cut short keeps its bias last.
+ */
+static void
+test_replay(void)
+{
+	struct model_opts o = opts("pos,neg", NULL);
+	struct model *m;
+	struct model_verdict v;
+	struct feats f;
+	char *s;
+	size_t i, n = 0;
+
+	o.target = 1;	/* every item goes to the expert */
+	m = made(&o);
+	stream(m, 0, 10);
+	assert(m->nreplay == 10);
+	stream(m, 10, MODEL_REPLAY + 100);
+	assert(m->nreplay == MODEL_REPLAY);
+	/* An item of 10,000 distinct words. */
+	assert((s = malloc(10000 * 8)) != NULL);
+	for (i = 0; i < 10000; i++)
+		n += (size_t)sprintf(s + n, "w%zu ", i);
+	feats_init(&f);
+	assert(text_features(&f, TEXT_WORDS, s, n) == 0 && f.n > 4096);
+	for (i = 0; i < 50; i++) {
+		model_judge(m, &f, 1, &v);
+		assert(model_learn(m, &f, &v, 0) == 0);
+	}
+	for (n = 0, i = 0; i < m->nreplay; i++)
+		if (m->replay[i].n == 4096) {
+			n++;
+			assert(m->replay[i].hash[4095] == TEXT_BIAS);
+			assert(m->replay[i].val[4095] == 1);
+		}
+	assert(n > 0);
+	free(s);
+	feats_release(&f);
+	model_free(m);
+}
+
+/* What is written reads back the same, and judges the same. */
+static void
+test_round_trip(const char *kind)
+{
+	struct model_opts o = opts(NULL, kind), any;
+	struct model *m = made(&o), *l = NULL;
+	struct model_verdict va, vb;
+	struct feats f;
+	const char *why = NULL;
+	unsigned k, i;
+
+	stream(m, 0, 600);
+	memset(&any, 0, sizeof(any));
+	any.target = 0.9;
+	assert(reread(m, &any, &l, &why) == 0 && l != NULL && why == NULL);
+	assert(same_payload(m, l));
+	assert(l->bits == BITS && l->nlevels == 1 &&
+	    l->level[0]->kind == m->level[0]->kind);
+	assert(l->thresh == m->thresh && l->labels.n == 2);
+	feats_init(&f);
+	for (k = 600; k < 700; k++) {
+		item(&f, k);
+		model_judge(m, &f, 0, &va);
+		model_judge(l, &f, 0, &vb);
+		assert(va.pred[0] == vb.pred[0] && va.best == vb.best);
+		assert(va.bestconf == vb.bestconf);
+		for (i = 0; i < POLICY_SIGNALS; i++)
+			assert(va.x[0][i] == vb.x[0][i]);
+	}
+	feats_release(&f);
+	model_free(l);
+	model_free(m);
+}
+
+/*
+ * A load that fails makes nothing and leaves *m alone: for each option
+ * the payload does not fit, and for every payload cut short.
+ */
+static void
+test_refused(void)
+{
+	struct model_opts o = opts("pos,neg", "nb"), want;
+	struct model *m = made(&o), *sentinel = (struct model *)&o, *l;
+	struct wbuf w;
+	struct rbuf r;
+	const char *why;
+	size_t cut;
+
+	stream(m, 0, 100);
+	want = o;
+	want.bits = BITS + 1;
+	l = sentinel;
+	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
+	assert(strcmp(why, "checkpoint has another hash size (--hash-bits)") ==
+	    0);
+	want = opts("pos,neg,other", "nb");
+	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
+	assert(strcmp(why, "checkpoint has another label set (-l)") == 0);
+	want = opts("pos,neg", "lr");
+	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
+	assert(strcmp(why, "checkpoint has other levels") == 0);
+	want = opts("pos,neg", "nb");
+	want.mode = TEXT_FEATURES;
+	want.mode_given = 1;
+	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
+	assert(strcmp(why, "checkpoint is for another input mode (--input)") ==
+	    0);
+	/* The same labels in another case are the user's spelling. */
+	want = opts("POS,Neg", "nb");
+	assert(reread(m, &want, &l, &why) == 0 && l != sentinel);
+	assert(memcmp(l->labels.name[0], "POS", 3) == 0);
+	model_free(l);
+	w = payload(m);
+	for (cut = 0; cut < w.n; cut += 1 + cut / 3) {
+		r = (struct rbuf){ w.p, cut, 0, 0 };
+		l = sentinel;
+		assert(model_read(&r, &o, &l, &why) == -1 && l == sentinel);
+		assert(strcmp(why, "corrupt checkpoint") == 0);
+	}
+	/* A short payload that claims 2^28 slots is refused, not allocated. */
+	w.p[0] = 28;
+	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	want = opts(NULL, NULL);
+	want.bits = 0;
+	assert(model_read(&r, &want, &l, &why) == -1 && l == sentinel);
+	wbuf_release(&w);
+	model_free(m);
+}
+
+/*
+ * Two shards merge into a model that holds the answers of both; a shard of
+ * another hash size is refused and the destination is unchanged.
+ */
+static void
+test_merge(void)
+{
+	struct model_opts o = opts(NULL, NULL), other = opts(NULL, NULL);
+	struct model *a = made(&o), *b = made(&o), *c;
+	struct wbuf before;
+	const char *why;
+	uint64_t ua, ub;
+
+	stream(a, 0, 300);
+	stream(b, 300, 700);
+	ua = a->level[0]->updates;
+	ub = b->level[0]->updates;
+	assert(model_merge(a, b, NULL, &why) == 0);
+	assert(a->level[0]->updates == ua + ub);
+	assert(a->labels.n == 2);
+	other.bits = BITS + 1;
+	c = made(&other);
+	stream(c, 0, 50);
+	before = payload(a);
+	assert(model_merge(a, c, NULL, &why) == -1);
+	assert(strcmp(why, "checkpoint has another hash size") == 0);
+	{
+		struct wbuf after = payload(a);
+
+		assert(after.n == before.n &&
+		    memcmp(after.p, before.p, after.n) == 0);
+		wbuf_release(&after);
+	}
+	/* From a base: what the base learned counts once. */
+	model_free(b);
+	b = made(&o);
+	stream(b, 0, 300);
+	{
+		struct model *base = NULL, *d = NULL;
+		struct model_opts any;
+
+		memset(&any, 0, sizeof(any));
+		any.target = 0.9;
+		assert(reread(b, &any, &base, &why) == 0);
+		assert(reread(b, &any, &d, &why) == 0);
+		stream(b, 300, 500);
+		stream(d, 500, 700);
+		ua = b->level[0]->updates - base->level[0]->updates;
+		ub = d->level[0]->updates - base->level[0]->updates;
+		assert(model_merge(b, d, base, &why) == 0);
+		assert(b->level[0]->updates ==
+		    base->level[0]->updates + ua + ub);
+		/* A shard that did not grow from the base is refused. */
+		assert(model_merge(base, b, d, &why) == -1);
+		assert(strcmp(why, "checkpoint did not start from the base") ==
+		    0);
+		model_free(base);
+		model_free(d);
+	}
+	wbuf_release(&before);
+	model_free(a);
+	model_free(b);
+	model_free(c);
+}
+
+int
+main(void)
+{
+	test_check();
+	test_judge_learn();
+	test_no_label();
+	test_replay();
+	test_round_trip("lr");
+	test_round_trip("nb");
+	test_refused();
+	test_merge();
+	printf("unit_model: all passed\n");
+	return 0;
+}
