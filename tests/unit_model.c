@@ -236,9 +236,10 @@ test_replay(void)
 	stream(m, 10, MODEL_REPLAY + 100);
 	assert(m->nreplay == MODEL_REPLAY);
 	/* An item of 10,000 distinct words. */
-	assert((s = malloc(10000 * 8)) != NULL);
+	if ((s = malloc(10000 * 8)) == NULL)
+		abort();
 	for (i = 0; i < 10000; i++)
-		n += (size_t)sprintf(s + n, "w%zu ", i);
+		n += (size_t)snprintf(s + n, 10000 * 8 - n, "w%zu ", i);
 	feats_init(&f);
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0 && f.n > 4096);
 	for (i = 0; i < 50; i++) {

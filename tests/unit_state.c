@@ -363,7 +363,7 @@ test_read_bad_files(void)
 static void
 test_read_truncated(void)
 {
-	char pb[256], qb[256], what[64];
+	char pb[256], qb[256], what[96];
 	const char *p = path(pb, sizeof(pb), "trunc.ckpt");
 	const char *q = path(qb, sizeof(qb), "whole.ckpt");
 	struct wbuf w;
@@ -394,7 +394,7 @@ test_read_truncated(void)
 static void
 test_read_bitflip(void)
 {
-	char pb[256], qb[256], what[64];
+	char pb[256], qb[256], what[96];
 	const char *p = path(pb, sizeof(pb), "flip.ckpt");
 	const char *q = path(qb, sizeof(qb), "small.ckpt");
 	struct wbuf w, got;
