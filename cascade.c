@@ -161,10 +161,11 @@ summary(const struct engine *e, double secs)
 	    s->explored_agreed / s->explored_weight : 0;
 
 	fprintf(stderr, "cascade: %llu items: %llu by the levels (%.1f%%), "
-	    "%llu by the expert (%.1f%%), %llu fallback\n",
+	    "%llu by the expert (%.1f%%), %llu invalid, %llu fallback\n",
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
-	    share(s->expert, s->items), (unsigned long long)s->fallback);
+	    share(s->expert, s->items), (unsigned long long)s->invalid,
+	    (unsigned long long)s->fallback);
 	if (s->missing > 0)
 		fprintf(stderr, "cascade: %llu lines without the field\n",
 		    (unsigned long long)s->missing);

@@ -264,10 +264,10 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 {
 	int label;
 
-	e->st.expert++;
-	it->source = "expert";
 	it->conf = 1;
 	if ((label = model_label(e->m, answer, len)) >= 0) {
+		e->st.expert++;
+		it->source = "expert";
 		it->label = label;
 		count_explored(e, it, label);
 		if (features(e, it, why) == -1 ||
@@ -281,8 +281,16 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 		snprintf(e->msg, sizeof(e->msg), "label limit (%d) reached: "
 		    "new answers are not learned", LABELS_MAX);
 		warn(e);
+	} else if (errno != ENOSPC && e->st.invalid < WARN_MAX) {
+		snprintf(e->msg, sizeof(e->msg), "line %llu: the expert's answer "
+		    "is no label: '%.*s'%s", (unsigned long long)it->lineno,
+		    len > 60 ? 60 : (int)len, answer,
+		    e->st.invalid + 1 == WARN_MAX ?
+		    " (no more such warnings)" : "");
+		warn(e);
 	}
 	e->st.invalid++;
+	it->source = "invalid";
 	it->label = INVALID;
 	count_explored(e, it, INVALID);
 	model_learn(e->m, NULL, &it->v, -1);

@@ -23,7 +23,8 @@
 struct engine_result {
 	const char *label;	/* empty when nothing is known yet */
 	size_t labellen;
-	const char *source;	/* a level's name, "expert" or "fallback" */
+	const char *source;	/* a level's name, "expert", "invalid" (an
+				   answer that is no label) or "fallback" */
 	float conf;		/* estimated agreement with the expert */
 	const char *line;	/* the input line, without its newline */
 	size_t len;
@@ -50,7 +51,7 @@ struct engine_opts {
 struct engine_stats {
 	uint64_t items;
 	uint64_t cheap;			/* answered by a level */
-	uint64_t expert;		/* answered by the expert */
+	uint64_t expert;		/* answered by the expert, with a label */
 	uint64_t fallback;
 	uint64_t invalid;		/* expert answers that map to no label */
 	uint64_t asked;			/* items sent to the expert */

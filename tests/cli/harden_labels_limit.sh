@@ -14,8 +14,10 @@ expect_status 0 timeout 60 "$CASCADE" -v --target 1 --expert-mode pipe --batch 1
 	-e "$cmd" <"$T/in" >"$T/out" 2>"$T/err"
 check_lines 5000 "$T/out"
 check_columns "$T/out"
-# Every line has its own answer, learned or not (invalid answers are output as given).
-awk -F '\t' '$2 != "expert" || $1 !~ ("^label[0-9]+\\." NR "$") { print "line " NR ": " $0; exit 1 }' \
+# Every line has its own answer, learned or not: past the limit, invalid
+# answers output as given.
+awk -F '\t' '$2 != (NR <= 4096 ? "expert" : "invalid") ||
+    $1 !~ ("^label[0-9]+\\." NR "$") { print "line " NR ": " $0; exit 1 }' \
 	"$T/out" >&9 || fail "wrong answers in the output"
 [ "$(grep -c 'label limit' "$T/err")" -eq 1 ] || fail "not one label limit warning: $(cat "$T/err")"
 grep 'label limit' "$T/err" | grep -q 4096 || fail "the warning does not give the limit: $(cat "$T/err")"
