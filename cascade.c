@@ -40,6 +40,7 @@ static const struct option longopts[] = {
 	{ "field", required_argument, NULL, 'f' },
 	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
 	{ "help", no_argument, NULL, 'h' },
+	{ "initial", required_argument, NULL, 'i' },
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "labels", required_argument, NULL, 'l' },
@@ -61,13 +62,15 @@ static const struct option longopts[] = {
 struct options {
 	struct model_opts model;
 	struct engine_opts engine;
+	const char *initial;	/* -i: the checkpoint to start from, or NULL */
 	const char *state;	/* -s: the checkpoint, or NULL */
 	int verbose;
 };
 
 static const char usage_text[] =
-"usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-j jobs] [-l labels]\n"
-"               [-m model] [-s state] [--target P] [--budget N|X%] [--seed N]\n"
+"usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial] [-j jobs]\n"
+"               [-l labels] [-m model] [-s state] [--target P] [--budget N|X%]\n"
+"               [--seed N]\n"
 "               [--timeout sec] [--retries N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
 "               [--expert-input text|line] [--hash-bits N] [file ...]\n"
@@ -390,7 +393,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	e->expert.stop = &stop;
 	e->emit = onemit;
 	e->warn = onwarn;
-	while ((c = getopt_long(argc, argv, "d:e:f:hj:l:m:pqs:v", longopts,
+	while ((c = getopt_long(argc, argv, "d:e:f:hi:j:l:m:pqs:v", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -407,6 +410,9 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
+		case 'i':
+			o->initial = optarg;
+			break;
 		case 'j':
 			e->expert.jobs = (int)number("-j", optarg, 1,
 			    EXPERT_JOBS_MAX, 1);
@@ -508,18 +514,22 @@ parse_options(int argc, char *argv[], struct options *o)
 	return optind;
 }
 
-/* The engine, with the model of the checkpoint or a new one; or exits. */
+/*
+ * The engine, with the model of the checkpoint (-i, else -s if it exists)
+ * or a new one; or exits.
+ */
 static struct engine *
 make_engine(const struct options *o)
 {
+	const char *from = o->initial ? o->initial : o->state, *why;
 	struct model *m = NULL;
 	struct engine *e;
-	const char *why;
 	int r = 1;
 
-	if (o->state != NULL &&
-	    (r = model_load(o->state, &o->model, &m, &why)) == -1)
-		errx(1, "cannot read checkpoint '%s': %s", o->state, why);
+	if (from != NULL && (r = model_load(from, &o->model, &m, &why)) != 0 &&
+	    (r == -1 || o->initial != NULL))
+		errx(1, "cannot read checkpoint '%s': %s", from,
+		    r == 1 ? "no such file" : why);
 	if (r == 1 && (m = model_new(&o->model, &why)) == NULL)
 		errx(1, "%s", why);
 	if ((e = engine_new(&o->engine, m, &why)) == NULL)
