@@ -11,11 +11,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/engine.h"
@@ -27,7 +29,7 @@
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_EXPERT_INPUT,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_RETRIES, OPT_SEED,
-	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
+	OPT_STATS, OPT_STRICT, OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -50,6 +52,8 @@ static const struct option longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "state", required_argument, NULL, 's' },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -64,17 +68,61 @@ struct options {
 	struct engine_opts engine;
 	const char *initial;	/* -i: the checkpoint to start from, or NULL */
 	const char *state;	/* -s: the checkpoint, or NULL */
+	const char *stats;	/* --stats: the JSON summary, or NULL */
 	int verbose;
+	int strict;		/* --strict: a warning of the answers exits 4 */
+	int guessing;		/* no expert and nothing learned */
 };
 
 static const char usage_text[] =
-"usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial] [-j jobs]\n"
-"               [-l labels] [-m model] [-s state] [--target P] [--budget N|X%]\n"
-"               [--seed N]\n"
-"               [--timeout sec] [--retries N] [--batch N]\n"
-"               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
-"               [--expert-input text|line] [--hash-bits N] [file ...]\n"
+"usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial]\n"
+"               [-j jobs] [-l labels] [-m model] [-s state] [--target P]\n"
+"               [--budget N|X%] [--seed N] [--timeout sec] [--retries N]\n"
+"               [--batch N] [--expert-mode each|pipe] [--window N]\n"
+"               [--input text|features] [--expert-input text|line]\n"
+"               [--hash-bits N] [--stats file] [--strict] [file ...]\n"
+"       cascade info [--json] state\n"
 "       cascade merge [-b base] -o state file ...\n";
+
+static const char help_text[] =
+"\n"
+"Labels each input line; cheap models learned online answer what they are\n"
+"sure of, the expert command the rest.  Output: LABEL TAB SOURCE TAB CONF.\n"
+"\n"
+"  -e, --expert CMD       run CMD (/bin/sh -c, items on its stdin) for the\n"
+"                         items the models are unsure of\n"
+"  -f, --field N          the item is field N of the line (default: all)\n"
+"  -d, --delimiter C      the field delimiter of -f (default: tab)\n"
+"  -i, --initial FILE     start from checkpoint FILE and never write it\n"
+"  -j, --jobs N           expert calls in flight at once (1)\n"
+"  -l, --labels A,B,...   the closed label set; other answers are invalid\n"
+"  -m, --model lr|nb      add a cheap level, cheapest first (one lr)\n"
+"  -p, --print-input      append the input line to each output line\n"
+"  -q, --quiet            no warnings and no progress line\n"
+"  -s, --state FILE       load FILE if it exists; save it every 60 s and\n"
+"                         at the end\n"
+"  -v, --verbose          print a summary at the end\n"
+"      --target P         the agreement with the expert to aim at (0.95)\n"
+"      --budget N|X%      send at most N items, or X% of the items, to the\n"
+"                         expert\n"
+"      --seed N           seed of exploration and replays (1)\n"
+"      --timeout SEC      seconds per expert call, 0 for none (60)\n"
+"      --retries N        retries of a failed expert call (0)\n"
+"      --batch N          items per expert call, 1 to 1024 (1)\n"
+"      --expert-mode M    each: a process per call; pipe: one kept process\n"
+"                         per job (each)\n"
+"      --window N         output lines held while the expert works (1024)\n"
+"      --input MODE       text: words of prose; features: name[:value]\n"
+"                         tokens (text)\n"
+"      --expert-input W   what the expert reads: the item text, or the\n"
+"                         whole line (text)\n"
+"      --hash-bits N      2^N slots per level, 10 to 28 (20)\n"
+"      --stats FILE       write the summary as JSON to FILE at the end\n"
+"      --strict           exit 4 after a warning about the answers\n"
+"  -h, --help             this help\n"
+"      --version          the version\n"
+"\n"
+"See cascade(1) for the details.\n";
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
 static int quiet, print_input;
@@ -155,13 +203,42 @@ share(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-static void
-summary(const struct engine *e, double secs)
+/* The figures of a run, for -v and --stats. */
+struct figures {
+	const struct engine_stats *s;
+	const struct model *m;
+	double secs;			/* the run's time */
+	double latency, p95;		/* of an expert call, in seconds */
+	double in_flight;		/* calls, on average */
+	double estimated;		/* agreement of the cheap answers */
+	double measured;		/* agreement on explored items */
+	double peak;			/* MiB */
+};
+
+static struct figures
+figures(const struct engine *e, double secs)
 {
 	const struct engine_stats *s = engine_stats(e);
+	struct figures f;
 	struct rusage ru;
-	double explored = s->explored ?
-	    s->explored_agreed / s->explored_weight : 0;
+
+	f.s = s;
+	f.m = engine_model(e);
+	f.secs = secs;
+	f.latency = s->calls ? s->expert_secs / (double)s->calls : 0;
+	f.p95 = engine_latency(e, 0.95);
+	f.in_flight = secs > 0 ? s->expert_secs / secs : 0;
+	f.estimated = s->cheap ? s->cheap_agree / (double)s->cheap : 0;
+	f.measured = s->explored ? s->explored_agreed / s->explored_weight : 0;
+	getrusage(RUSAGE_SELF, &ru);
+	f.peak = (double)ru.ru_maxrss / 1024;
+	return f;
+}
+
+static void
+summary(const struct figures *f)
+{
+	const struct engine_stats *s = f->s;
 
 	fprintf(stderr, "cascade: %llu items: %llu by the levels (%.1f%%), "
 	    "%llu by the expert (%.1f%%), %llu invalid, %llu fallback\n",
@@ -178,32 +255,135 @@ summary(const struct engine *e, double secs)
 	    (unsigned long long)s->invalid, (unsigned long long)s->failed,
 	    (unsigned long long)s->timeouts, (unsigned long long)s->retries);
 	fprintf(stderr, "cascade: expert latency: %.3f s mean, %.3f s p95; "
-	    "%.1f calls in flight on average\n",
-	    s->calls ? s->expert_secs / (double)s->calls : 0,
-	    engine_latency(e, 0.95), secs > 0 ? s->expert_secs / secs : 0);
+	    "%.1f calls in flight on average\n", f->latency, f->p95,
+	    f->in_flight);
 	fprintf(stderr, "cascade: estimated agreement of cheap answers with "
 	    "the expert: %.3f; measured on %llu explored items: %.3f\n",
-	    s->cheap ? s->cheap_agree / (double)s->cheap : 0,
-	    (unsigned long long)s->explored, explored);
-	getrusage(RUSAGE_SELF, &ru);
+	    f->estimated, (unsigned long long)s->explored, f->measured);
 	fprintf(stderr, "cascade: %.2f s, %.0f items/s, %.1f MiB peak memory\n",
-	    secs, secs > 0 ? (double)s->items / secs : 0,
-	    (double)ru.ru_maxrss / 1024);
+	    f->secs, f->secs > 0 ? (double)s->items / f->secs : 0, f->peak);
 }
 
-/* Shows how far the run is, a few times a second, on a terminal. */
+/* The figures as one JSON object (see --stats in the man page). */
+static void
+stats_json(FILE *out, const struct figures *f)
+{
+	const struct engine_stats *s = f->s;
+	size_t i;
+
+	fprintf(out, "{\"items\":%llu,\"cheap\":%llu,\"levels\":[",
+	    (unsigned long long)s->items, (unsigned long long)s->cheap);
+	for (i = 0; i < f->m->nlevels; i++)
+		fprintf(out, "%s{\"kind\":\"%s\",\"answers\":%llu}",
+		    i ? "," : "", f->m->level[i]->kind->name,
+		    (unsigned long long)s->by_level[i]);
+	fprintf(out, "],\"unfunded\":%llu,\"expert\":%llu,\"invalid\":%llu,"
+	    "\"fallback\":%llu,\"missing_field\":%llu,\"sent\":%llu,"
+	    "\"calls\":%llu,\"failed\":%llu,\"timeouts\":%llu,"
+	    "\"retries\":%llu,\"latency_mean\":%.6f,\"latency_p95\":%.6f,"
+	    "\"in_flight\":%.3f,\"agreement_estimated\":%.6f,"
+	    "\"explored\":%llu,\"agreement_measured\":%.6f,"
+	    "\"seconds\":%.3f,\"items_per_second\":%.1f,"
+	    "\"peak_memory_mib\":%.1f}\n",
+	    (unsigned long long)s->unfunded, (unsigned long long)s->expert,
+	    (unsigned long long)s->invalid, (unsigned long long)s->fallback,
+	    (unsigned long long)s->missing, (unsigned long long)s->asked,
+	    (unsigned long long)s->calls, (unsigned long long)s->failed,
+	    (unsigned long long)s->timeouts, (unsigned long long)s->retries,
+	    f->latency, f->p95, f->in_flight, f->estimated,
+	    (unsigned long long)s->explored, f->measured, f->secs,
+	    f->secs > 0 ? (double)s->items / f->secs : 0, f->peak);
+}
+
+/*
+ * Writes the figures to path as JSON, through a temporary file renamed
+ * over it, so that a monitor never reads half of it.  0, or -1 and errno.
+ */
+static int
+write_stats(const char *path, const struct figures *f)
+{
+	size_t n = strlen(path) + 8;
+	char *tmp = malloc(n);
+	FILE *out = NULL;
+	int fd = -1, ok = 0, e;
+
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) != -1 && (out = fdopen(fd, "w")) != NULL) {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		stats_json(out, f);
+		ok = fflush(out) == 0 && fchmod(fd, 0666 & ~mask) == 0;
+		ok = fclose(out) == 0 && ok && rename(tmp, path) == 0;
+	} else if (fd != -1)
+		close(fd);
+	e = errno;
+	if (!ok && fd != -1)
+		unlink(tmp);
+	free(tmp);
+	errno = e;
+	return ok ? 0 : -1;
+}
+
+/*
+ * Shows how far the run is, a few times a second, on a terminal: redrawn
+ * in place, and wiped at the end (last).
+ */
 static void
 show_progress(const struct engine_stats *s, int last)
 {
-	static double shown;
+	static double start, shown;
+	static int width;
 	double t = expert_now();
+	int n;
 
-	if (!last && t - shown < 0.25)
+	if (start == 0)
+		start = t;
+	if (last) {
+		if (width > 0)
+			fprintf(stderr, "\r%*s\r", width, "");
+		return;
+	}
+	if (t - shown < 0.25)
 		return;
 	shown = t;
-	fprintf(stderr, "\rcascade: %llu items, %.1f%% to the expert%s",
-	    (unsigned long long)s->items, share(s->calls, s->items),
-	    last ? "\n" : "");
+	n = fprintf(stderr, "\rcascade: %llu items, %.0f items/s, %.1f%% sent "
+	    "to the expert, agreement %.3f, %llu failed",
+	    (unsigned long long)s->items,
+	    t > start ? (double)s->items / (t - start) : 0,
+	    share(s->asked, s->items),
+	    s->cheap ? s->cheap_agree / (double)s->cheap : 1,
+	    (unsigned long long)s->failed) - 1;
+	if (n < width)
+		fprintf(stderr, "%*s", width - n, "");
+	if (n > width)
+		width = n;
+}
+
+/*
+ * Warns of answers a cron job should act on: a budget that left the cheap
+ * answers short of --target, beyond the uncertainty of their estimate.
+ * Returns whether it warned.
+ */
+static int
+advise(const struct options *o, const struct figures *f)
+{
+	const struct engine_stats *s = f->s;
+	double n = (double)s->cheap, p = f->estimated, se;
+
+	if (s->unfunded == 0 || s->cheap == 0)
+		return 0;
+	se = sqrt(p * (1 - p) / n);
+	if (p + 2 * se >= o->model.target)
+		return 0;
+	if (!quiet)
+		warnx("the budget ran out: %llu items the levels were unsure of "
+		    "got their best guess; the cheap answers' estimated agreement "
+		    "with the expert is %.3f (+/- %.3f), below --target %g",
+		    (unsigned long long)s->unfunded, p, se, o->model.target);
+	return 1;
 }
 
 /*
@@ -278,9 +458,9 @@ run_files(struct engine *e, char **files, int n, const char *state,
 	return r;
 }
 
-/* Loads the checkpoint at path to merge it; NULL after a message. */
+/* Loads the checkpoint at path to `verb` it; NULL after a message. */
 static struct model *
-load_state(const char *path)
+load_state(const char *path, const char *verb)
 {
 	struct model_opts o = { 0 };
 	struct model *m = NULL;
@@ -289,7 +469,7 @@ load_state(const char *path)
 
 	o.target = 0.95;
 	if ((r = model_load(path, &o, &m, &why)) != 0)
-		warnx("cannot merge checkpoint '%s': %s", path,
+		warnx("cannot %s checkpoint '%s': %s", verb, path,
 		    r == 1 ? "no such file" : why);
 	return m;
 }
@@ -328,13 +508,13 @@ merge(int argc, char *argv[])
 	argv += optind;
 	if (out == NULL || argc < 1)
 		usage();
-	if ((from != NULL && (base = load_state(from)) == NULL) ||
-	    (m = load_state(argv[0])) == NULL) {
+	if ((from != NULL && (base = load_state(from, "merge")) == NULL) ||
+	    (m = load_state(argv[0], "merge")) == NULL) {
 		model_free(base);
 		return 1;
 	}
 	for (i = 1; i < argc && status == 0; i++) {
-		if ((s = load_state(argv[i])) == NULL)
+		if ((s = load_state(argv[i], "merge")) == NULL)
 			status = 1;
 		else if (model_merge(m, s, base, &why) == -1) {
 			warnx("cannot merge checkpoint '%s': %s", argv[i], why);
@@ -349,6 +529,109 @@ merge(int argc, char *argv[])
 	model_free(m);
 	model_free(base);
 	return status;
+}
+
+/* Writes the n bytes at s as a JSON string. */
+static void
+json_string(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	putc('"', f);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			putc(c, f);
+	}
+	putc('"', f);
+}
+
+/* What the checkpoint m at path holds, in words or (json) as JSON. */
+static void
+describe(FILE *f, const char *path, const struct model *m, int json)
+{
+	const char *mode = m->mode == TEXT_WORDS ? "text" : "features";
+	uint32_t kept;
+	double agreed;
+	size_t i;
+
+	if (json) {
+		fputs("{\"file\":", f);
+		json_string(f, path, strlen(path));
+		fprintf(f, ",\"format\":%d,\"input\":\"%s\",\"hash_bits\":%u,"
+		    "\"closed\":%s,\"labels\":[", STATE_VERSION, mode, m->bits,
+		    m->labels.closed ? "true" : "false");
+	} else
+		fprintf(f, "checkpoint: %s\nformat: %d\ninput: %s\n"
+		    "hash bits: %u\nlabels (%s):", path, STATE_VERSION, mode,
+		    m->bits, m->labels.closed ? "closed" : "open");
+	for (i = 0; i < m->labels.n; i++) {
+		if (json) {
+			if (i > 0)
+				putc(',', f);
+			json_string(f, m->labels.name[i], m->labels.len[i]);
+		} else
+			fprintf(f, "%s%.*s", i ? "," : " ",
+			    (int)m->labels.len[i], m->labels.name[i]);
+	}
+	if (json)
+		fprintf(f, "],\"threshold\":%.6g,\"levels\":[", m->thresh);
+	else
+		fprintf(f, "\nthreshold: %.4f\n", m->thresh);
+	for (i = 0; i < m->nlevels; i++) {
+		agreed = model_agreed(m, i, &kept);
+		if (json)
+			fprintf(f, "%s{\"kind\":\"%s\",\"answers\":%llu,"
+			    "\"kept\":%lu,\"agreed\":%.6g}", i ? "," : "",
+			    m->level[i]->kind->name,
+			    (unsigned long long)m->level[i]->updates,
+			    (unsigned long)kept, agreed);
+		else
+			fprintf(f, "level %zu: %s, %llu answers learned; agreed "
+			    "with the expert on %.1f%% of the last %lu it kept\n",
+			    i + 1, m->level[i]->kind->name,
+			    (unsigned long long)m->level[i]->updates,
+			    100 * agreed, (unsigned long)kept);
+	}
+	if (json)
+		fputs("]}\n", f);
+}
+
+/* cascade info [--json] FILE: what a checkpoint holds. */
+static int
+info(int argc, char *argv[])
+{
+	static const struct option info_longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct model *m;
+	int c, json = 0;
+
+	opterr = 0;	/* getopt would name "info", not us */
+	while ((c = getopt_long(argc, argv, "", info_longopts, NULL)) != -1)
+		if (c == 'j')
+			json = 1;
+		else {
+			warnx("info: bad option: %s", argv[optind - 1]);
+			usage();
+		}
+	if (argc - optind != 1)
+		usage();
+	if ((m = load_state(argv[optind], "read")) == NULL)
+		return 1;
+	describe(stdout, argv[optind], m, json);
+	model_free(m);
+	if (fclose(stdout) == EOF) {
+		warn("cannot write output");
+		return 1;
+	}
+	return 0;
 }
 
 /* --budget N or N%. */
@@ -409,6 +692,7 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
 			exit(0);
 		case 'i':
 			o->initial = optarg;
@@ -488,6 +772,12 @@ parse_options(int argc, char *argv[], struct options *o)
 		case OPT_SEED:
 			m->seed = (uint64_t)number("--seed", optarg, 0, 1e15, 1);
 			break;
+		case OPT_STATS:
+			o->stats = optarg;
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
+			break;
 		case OPT_TARGET:
 			m->target = number("--target", optarg, 0, 1, 0);
 			if (m->target <= 0)
@@ -516,10 +806,10 @@ parse_options(int argc, char *argv[], struct options *o)
 
 /*
  * The engine, with the model of the checkpoint (-i, else -s if it exists)
- * or a new one; or exits.
+ * or a new one; or exits.  Warns when it can only guess.
  */
 static struct engine *
-make_engine(const struct options *o)
+make_engine(struct options *o)
 {
 	const char *from = o->initial ? o->initial : o->state, *why;
 	struct model *m = NULL;
@@ -532,9 +822,40 @@ make_engine(const struct options *o)
 		    r == 1 ? "no such file" : why);
 	if (r == 1 && (m = model_new(&o->model, &why)) == NULL)
 		errx(1, "%s", why);
+	if (o->engine.expert.cmd == NULL && m->level[0]->updates == 0) {
+		o->guessing = 1;
+		if (!quiet)
+			warnx("no expert (-e) and nothing learned: every label is "
+			    "a guess");
+	}
 	if ((e = engine_new(&o->engine, m, &why)) == NULL)
 		errx(1, "%s", why);
 	return e;
+}
+
+/*
+ * The end of a run: the summary (-v), the JSON figures (--stats) and the
+ * warnings; returns the exit status, from the one so far.
+ */
+static int
+report(const struct options *o, const struct engine *e, double start,
+    int status)
+{
+	struct figures f = figures(e, expert_now() - start);
+	int warned;
+
+	if (o->verbose)
+		summary(&f);
+	if (o->stats != NULL && write_stats(o->stats, &f) == -1) {
+		warn("cannot write stats '%s'", o->stats);
+		status = 1;
+	}
+	warned = advise(o, &f) || o->guessing;
+	if (status == 0 && f.s->failed > 0)
+		status = 3;
+	if (status == 0 && o->strict && warned)
+		status = 4;
+	return status;
 }
 
 static void
@@ -563,10 +884,13 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "info") == 0)
+		return info(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &o);
 	e = make_engine(&o);
 	catch_signals();
-	progress = !quiet && isatty(STDERR_FILENO);
+	/* A progress line would mix with output on the same terminal. */
+	progress = !quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	r = run_files(e, argv + first, argc - first, o.state, &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
@@ -580,10 +904,7 @@ main(int argc, char *argv[])
 		warn("cannot write checkpoint '%s': %s", o.state, why);
 		status = 1;
 	}
-	if (o.verbose)
-		summary(e, expert_now() - start);
-	if (status == 0 && engine_stats(e)->failed > 0)
-		status = 3;
+	status = report(&o, e, start, status);
 	engine_free(e);
 	if (stop)
 		return 128 + stop;

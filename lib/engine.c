@@ -141,6 +141,7 @@ answer_cheap(struct engine *e, struct item *it, int level)
 {
 	it->source = e->m->level[level]->kind->name;
 	e->st.cheap++;
+	e->st.by_level[level]++;
 	e->st.cheap_agree += it->conf;
 }
 
@@ -449,6 +450,7 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		it->label = it->v.best;
 		it->conf = it->v.bestconf;
 		answer_cheap(e, it, 0);
+		e->st.unfunded += e->x != NULL;
 	}
 	return flush(e, why);
 }

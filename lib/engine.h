@@ -51,6 +51,8 @@ struct engine_opts {
 struct engine_stats {
 	uint64_t items;
 	uint64_t cheap;			/* answered by a level */
+	uint64_t by_level[MODEL_LEVELS_MAX];	/* by each level */
+	uint64_t unfunded;		/* of those, for want of budget */
 	uint64_t expert;		/* answered by the expert, with a label */
 	uint64_t fallback;
 	uint64_t invalid;		/* expert answers that map to no label */

@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,6 +308,19 @@ model_learn(struct model *m, const struct feats *f,
 	return 0;
 }
 
+double
+model_agreed(const struct model *m, size_t level, uint32_t *kept)
+{
+	const struct policy *p = &m->policy[level];
+	double agreed = 0;
+	uint32_t i;
+
+	for (i = 0; i < p->nobs; i++)
+		agreed += p->obs[i].agreed;
+	*kept = p->nobs;
+	return p->nobs ? agreed / p->nobs : 0;
+}
+
 int
 model_label(struct model *m, const char *s, size_t n)
 {
@@ -364,28 +378,82 @@ read_name(struct rbuf *b, char *buf, size_t max)
 }
 
 /*
- * Whether the labels m read are the closed set given as list, in the same
- * order; if so they become list's own (its spelling is the user's).
+ * model_read's reason when the payload does not fit the options: it names
+ * both sides, and stays valid until the next model_read.
+ */
+static char refusal[512];
+
+/* Writes the n names of l (or of kinds) to buf, comma separated. */
+static void
+join(char *buf, size_t size, const struct labels *l,
+    const struct level_kind *const *kind, size_t n)
+{
+	size_t i, k = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && k < size; i++, k += (size_t)w)
+		if ((w = kind != NULL ?
+		    snprintf(buf + k, size - k, "%s%s", i ? "," : "",
+		    kind[i]->name) :
+		    snprintf(buf + k, size - k, "%s%.*s", i ? "," : "",
+		    (int)l->len[i], l->name[i])) < 0)
+			break;
+}
+
+/* Sets refusal to "checkpoint has WHAT HAS; OPTION gave GAVE". */
+static const char *
+refuse(const char *what, const char *has, const char *option,
+    const char *gave)
+{
+	snprintf(refusal, sizeof(refusal), "checkpoint has %s %s; %s gave %s",
+	    what, has, option, gave);
+	return refusal;
+}
+
+/*
+ * Fits the labels m read to the closed set given as list, by name: every
+ * label of m must be in it, and the labels of list that m lacks are added
+ * (a closed set can grow).  The names are spelled as in list, the user's
+ * own.  Returns 0, or -1 with *why (or out of memory).
  */
 static int
-same_labels(struct model *m, const char *list)
+fit_labels(struct model *m, const char *list, const char **why)
 {
-	struct labels want;
+	char has[200], gave[200];
+	struct labels want, got;
 	size_t i;
-	int same;
+	int k;
 
 	labels_init(&want);
-	same = labels_parse(&want, list) == 0 && m->labels.closed &&
-	    m->labels.n == want.n;
-	for (i = 0; same && i < want.n; i++)
-		same = labels_find(&want, m->labels.name[i],
-		    m->labels.len[i]) == (int)i;
-	if (same) {
-		labels_release(&m->labels);
-		m->labels = want;
-	} else
-		labels_release(&want);
-	return same;
+	labels_init(&got);
+	if (labels_parse(&want, list) == -1)
+		goto fail;
+	for (i = 0; i < m->labels.n; i++) {
+		if ((k = labels_find(&want, m->labels.name[i],
+		    m->labels.len[i])) == -1) {
+			join(has, sizeof(has), &m->labels, NULL, m->labels.n);
+			join(gave, sizeof(gave), &want, NULL, want.n);
+			*why = refuse("labels", has, "-l", gave);
+			goto fail;
+		}
+		if (labels_add(&got, want.name[k], want.len[k]) == -1)
+			goto oom;
+	}
+	for (i = 0; i < want.n; i++)
+		if (labels_add(&got, want.name[i], want.len[i]) == -1)
+			goto oom;
+	got.closed = 1;
+	labels_release(&m->labels);
+	labels_release(&want);
+	m->labels = got;
+	return 0;
+oom:
+	*why = "out of memory";
+fail:
+	labels_release(&want);
+	labels_release(&got);
+	return -1;
 }
 
 /* model_read's checks, in the order a user should hear of them. */
@@ -406,7 +474,9 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 	    mode > TEXT_FEATURES || nlevels < 1 || nlevels > MODEL_LEVELS_MAX)
 		return -1;
 	if (mode != (uint32_t)o->mode && o->mode_given) {
-		*why = "checkpoint is for another input mode (--input)";
+		*why = refuse("--input", mode == TEXT_WORDS ? "text" :
+		    "features", "--input", o->mode == TEXT_WORDS ? "text" :
+		    "features");
 		return -1;
 	}
 	m->mode = (enum text_mode)mode;
@@ -415,12 +485,19 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 		name[n] = '\0';
 		if (b->err)
 			return -1;
-		kind[i] = level_kind(name);
-		if (kind[i] == NULL || (o->nkinds > 0 &&
-		    (nlevels != nwant || kind[i] != want[i]))) {
-			*why = "checkpoint has other levels";
+		if ((kind[i] = level_kind(name)) == NULL) {
+			*why = "checkpoint has a level of an unknown kind";
 			return -1;
 		}
+	}
+	if (o->nkinds > 0 && (nlevels != nwant ||
+	    memcmp(kind, want, nwant * sizeof(kind[0])) != 0)) {
+		char has[64], gave[64];
+
+		join(has, sizeof(has), NULL, kind, nlevels);
+		join(gave, sizeof(gave), NULL, want, nwant);
+		*why = refuse("levels", has, "-m", gave);
+		return -1;
 	}
 	closed = rbuf_u32(b);
 	nlabels = rbuf_u32(b);
@@ -434,14 +511,17 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 	}
 	if (b->err)
 		return -1;
-	if (o->labels != NULL && !same_labels(m, o->labels)) {
-		*why = "checkpoint has another label set (-l)";
+	if (o->labels != NULL && fit_labels(m, o->labels, why) == -1)
 		return -1;
-	}
 	if (bits != o->bits && o->bits != 0) {
-		*why = "checkpoint has another hash size (--hash-bits)";
+		char has[16], gave[16];
+
+		snprintf(has, sizeof(has), "%u", (unsigned)bits);
+		snprintf(gave, sizeof(gave), "%u", o->bits);
+		*why = refuse("--hash-bits", has, "--hash-bits", gave);
 		return -1;
 	}
+	*why = "corrupt checkpoint";
 	/*
 	 * Every kind saves at least 4 bytes a slot: a payload too short for
 	 * its levels is refused before they are made, so that a small file

@@ -112,14 +112,23 @@ int model_learn(struct model *m, const struct feats *f,
  */
 int model_label(struct model *m, const char *s, size_t n);
 
+/*
+ * The share of the expert answers kept by level's policy (*kept of them,
+ * the last ones) on which the level agreed with the expert: these are the
+ * items it was unsure of, and those explored.
+ */
+double model_agreed(const struct model *m, size_t level, uint32_t *kept);
+
 /* The checkpoint payload of m. */
 void model_write(const struct model *m, struct wbuf *b);
 
 /*
  * Reads a model from a checkpoint payload into a new *m.  What o gives
- * (levels, labels, hash size, input mode) the payload must have; what o
- * leaves open is the payload's.  Returns 0, or -1 with *why; nothing is
- * made then.
+ * (levels, hash size, input mode) the payload must have; what o leaves
+ * open is the payload's.  Labels match by name: o's closed set must hold
+ * every label of the payload, and adds those it lacks.  Returns 0, or -1
+ * with *why, which names both sides when the payload does not fit o and
+ * then stays valid until the next model_read; nothing is made then.
  */
 int model_read(struct rbuf *b, const struct model_opts *o, struct model **m,
     const char **why);

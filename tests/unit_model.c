@@ -311,24 +311,31 @@ test_refused(void)
 	want.bits = BITS + 1;
 	l = sentinel;
 	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
-	assert(strcmp(why, "checkpoint has another hash size (--hash-bits)") ==
+	assert(strcmp(why, "checkpoint has --hash-bits 12; --hash-bits gave 13") ==
 	    0);
-	want = opts("pos,neg,other", "nb");
+	want = opts("pos,other", "nb");
 	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
-	assert(strcmp(why, "checkpoint has another label set (-l)") == 0);
+	assert(strcmp(why, "checkpoint has labels pos,neg; -l gave pos,other") ==
+	    0);
 	want = opts("pos,neg", "lr");
 	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
-	assert(strcmp(why, "checkpoint has other levels") == 0);
+	assert(strcmp(why, "checkpoint has levels nb; -m gave lr") == 0);
 	want = opts("pos,neg", "nb");
 	want.mode = TEXT_FEATURES;
 	want.mode_given = 1;
 	assert(reread(m, &want, &l, &why) == -1 && l == sentinel);
-	assert(strcmp(why, "checkpoint is for another input mode (--input)") ==
+	assert(strcmp(why, "checkpoint has --input text; --input gave features") ==
 	    0);
-	/* The same labels in another case are the user's spelling. */
-	want = opts("POS,Neg", "nb");
+	/*
+	 * Labels match by name, in the checkpoint's order, spelled as -l
+	 * spells them; -l's new labels come after.
+	 */
+	want = opts("Other,NEG,pos", "nb");
 	assert(reread(m, &want, &l, &why) == 0 && l != sentinel);
-	assert(memcmp(l->labels.name[0], "POS", 3) == 0);
+	assert(l->labels.n == 3 && l->labels.closed);
+	assert(memcmp(l->labels.name[0], "pos", 3) == 0);
+	assert(memcmp(l->labels.name[1], "NEG", 3) == 0);
+	assert(memcmp(l->labels.name[2], "Other", 5) == 0);
 	model_free(l);
 	w = payload(m);
 	for (cut = 0; cut < w.n; cut += 1 + cut / 3) {

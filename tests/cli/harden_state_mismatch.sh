@@ -24,12 +24,11 @@ refused() {
 	set -- "$T/$_f".??????
 	[ ! -e "$1" ] || fail "$_f: temporary files left: $*"
 }
-refused ab 'label' -l negative,positive
-refused ab 'label' -l positive,negative,neutral
-refused ab 'label' -l positive
-refused h20 'hash' --hash-bits 16
+refused ab 'checkpoint has labels positive,negative; -l gave positive$' -l positive
+refused ab 'labels positive,negative; -l gave negative,neutral$' -l negative,neutral
+refused h20 'checkpoint has --hash-bits 20; --hash-bits gave 16$' --hash-bits 16
 refused h20 'hash' --hash-bits 22
-refused text 'input' --input features
+refused text 'checkpoint has --input text; --input gave features$' --input features
 refused version 'version'
 refused version 'version' -l positive,negative
 # The right options still load each of them.
