@@ -1,6 +1,9 @@
 # cascade: see README.  Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR.
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
+# The example experts, as the man page's FILES says.
+SHAREDIR ?= $(PREFIX)/share/cascade
+EXPERTS = $(notdir $(wildcard scripts/experts/*))
 CC ?= cc
 CFLAGS ?= -O2 -g
 # CI builds with WERROR=-Werror: a new warning fails it.
@@ -69,12 +72,20 @@ demo: cascade
 	sh scripts/demo
 
 install: cascade
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(SHAREDIR)/experts
 	install -m 755 cascade $(DESTDIR)$(PREFIX)/bin/cascade
+	install -m 755 scripts/shard $(DESTDIR)$(PREFIX)/bin/cascade-shard
 	install -m 644 man/cascade.1 $(DESTDIR)$(MANDIR)/man1/cascade.1
+	for x in $(EXPERTS); do \
+	    install -m 755 scripts/experts/$$x $(DESTDIR)$(SHAREDIR)/experts/$$x \
+	    || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/cascade $(DESTDIR)$(MANDIR)/man1/cascade.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/cascade $(DESTDIR)$(PREFIX)/bin/cascade-shard \
+	    $(DESTDIR)$(MANDIR)/man1/cascade.1
+	for x in $(EXPERTS); do rm -f $(DESTDIR)$(SHAREDIR)/experts/$$x; done
+	-rmdir $(DESTDIR)$(SHAREDIR)/experts $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -f cascade *.o lib/*.o lib/*.a $(UNIT) $(REPLAY) $(FUZZ_BIN)
