@@ -27,7 +27,7 @@
 #define SAVE_EVERY	60	/* seconds between checkpoints */
 
 enum {
-	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_EXPERT_INPUT,
+	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_INPUT,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_RETRIES, OPT_SEED,
 	OPT_STATS, OPT_STRICT, OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
 };
@@ -35,6 +35,7 @@ enum {
 static const struct option longopts[] = {
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "expert", required_argument, NULL, 'e' },
 	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
@@ -77,10 +78,11 @@ struct options {
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial]\n"
 "               [-j jobs] [-l labels] [-m model] [-s state] [--target P]\n"
-"               [--budget N|X%] [--seed N] [--timeout sec] [--retries N]\n"
-"               [--batch N] [--expert-mode each|pipe] [--window N]\n"
-"               [--input text|features] [--expert-input text|line]\n"
-"               [--hash-bits N] [--stats file] [--strict] [file ...]\n"
+"               [--budget N|X%] [--cache N] [--seed N] [--timeout sec]\n"
+"               [--retries N] [--batch N] [--expert-mode each|pipe]\n"
+"               [--window N] [--input text|features]\n"
+"               [--expert-input text|line] [--hash-bits N] [--stats file]\n"
+"               [--strict] [file ...]\n"
 "       cascade info [--json] state\n"
 "       cascade merge [-b base] -o state file ...\n";
 
@@ -105,6 +107,8 @@ static const char help_text[] =
 "      --target P         the agreement with the expert to aim at (0.95)\n"
 "      --budget N|X%      send at most N items, or X% of the items, to the\n"
 "                         expert\n"
+"      --cache N          answers kept by text, so that the expert is not\n"
+"                         asked twice; 0 for none (65536)\n"
 "      --seed N           seed of exploration and replays (1)\n"
 "      --timeout SEC      seconds per expert call, 0 for none (60)\n"
 "      --retries N        retries of a failed expert call (0)\n"
@@ -165,7 +169,7 @@ number(const char *opt, const char *s, double min, double max, int integer)
 	if (v < min || v > max) {
 		char range[64];
 
-		snprintf(range, sizeof(range), "must be from %g to %g", min, max);
+		snprintf(range, sizeof(range), "must be from %.15g to %.15g", min, max);
 		badvalue(opt, s, range);
 	}
 	return v;
@@ -241,11 +245,12 @@ summary(const struct figures *f)
 	const struct engine_stats *s = f->s;
 
 	fprintf(stderr, "cascade: %llu items: %llu by the levels (%.1f%%), "
-	    "%llu by the expert (%.1f%%), %llu invalid, %llu fallback\n",
+	    "%llu by the expert (%.1f%%), %llu invalid, %llu from the cache, "
+	    "%llu fallback\n",
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
 	    share(s->expert, s->items), (unsigned long long)s->invalid,
-	    (unsigned long long)s->fallback);
+	    (unsigned long long)s->cached, (unsigned long long)s->fallback);
 	if (s->missing > 0)
 		fprintf(stderr, "cascade: %llu lines without the field\n",
 		    (unsigned long long)s->missing);
@@ -278,7 +283,7 @@ stats_json(FILE *out, const struct figures *f)
 		    i ? "," : "", f->m->level[i]->kind->name,
 		    (unsigned long long)s->by_level[i]);
 	fprintf(out, "],\"unfunded\":%llu,\"expert\":%llu,\"invalid\":%llu,"
-	    "\"fallback\":%llu,\"missing_field\":%llu,\"sent\":%llu,"
+	    "\"cached\":%llu,\"fallback\":%llu,\"missing_field\":%llu,\"sent\":%llu,"
 	    "\"calls\":%llu,\"failed\":%llu,\"timeouts\":%llu,"
 	    "\"retries\":%llu,\"latency_mean\":%.6f,\"latency_p95\":%.6f,"
 	    "\"in_flight\":%.3f,\"agreement_estimated\":%.6f,"
@@ -286,7 +291,8 @@ stats_json(FILE *out, const struct figures *f)
 	    "\"seconds\":%.3f,\"items_per_second\":%.1f,"
 	    "\"peak_memory_mib\":%.1f}\n",
 	    (unsigned long long)s->unfunded, (unsigned long long)s->expert,
-	    (unsigned long long)s->invalid, (unsigned long long)s->fallback,
+	    (unsigned long long)s->invalid, (unsigned long long)s->cached,
+	    (unsigned long long)s->fallback,
 	    (unsigned long long)s->missing, (unsigned long long)s->asked,
 	    (unsigned long long)s->calls, (unsigned long long)s->failed,
 	    (unsigned long long)s->timeouts, (unsigned long long)s->retries,
@@ -564,11 +570,11 @@ describe(FILE *f, const char *path, const struct model *m, int json)
 		fputs("{\"file\":", f);
 		json_string(f, path, strlen(path));
 		fprintf(f, ",\"format\":%d,\"input\":\"%s\",\"hash_bits\":%u,"
-		    "\"closed\":%s,\"labels\":[", STATE_VERSION, mode, m->bits,
+		    "\"closed\":%s,\"labels\":[", (int)m->format, mode, m->bits,
 		    m->labels.closed ? "true" : "false");
 	} else
 		fprintf(f, "checkpoint: %s\nformat: %d\ninput: %s\n"
-		    "hash bits: %u\nlabels (%s):", path, STATE_VERSION, mode,
+		    "hash bits: %u\nlabels (%s):", path, (int)m->format, mode,
 		    m->bits, m->labels.closed ? "closed" : "open");
 	for (i = 0; i < m->labels.n; i++) {
 		if (json) {
@@ -580,9 +586,11 @@ describe(FILE *f, const char *path, const struct model *m, int json)
 			    (int)m->labels.len[i], m->labels.name[i]);
 	}
 	if (json)
-		fprintf(f, "],\"threshold\":%.6g,\"levels\":[", m->thresh);
+		fprintf(f, "],\"threshold\":%.6g,\"cached\":%zu,\"levels\":[",
+		    m->thresh, m->cache ? cache_count(m->cache) : 0);
 	else
-		fprintf(f, "\nthreshold: %.4f\n", m->thresh);
+		fprintf(f, "\nthreshold: %.4f\nanswers cached: %zu\n",
+		    m->thresh, m->cache ? cache_count(m->cache) : 0);
 	for (i = 0; i < m->nlevels; i++) {
 		agreed = model_agreed(m, i, &kept);
 		if (json)
@@ -666,6 +674,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	memset(o, 0, sizeof(*o));
 	m->target = 0.95;
 	m->seed = 1;
+	m->cache = CACHE_SLOTS_DEFAULT;
 	e->budget = -1;
 	e->budget_share = -1;
 	e->delim = '\t';
@@ -732,6 +741,11 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_BUDGET:
 			parse_budget(optarg, e);
+			break;
+		case OPT_CACHE:
+			m->cache = (size_t)number("--cache", optarg, 0,
+			    CACHE_SLOTS_MAX, 1);
+			m->cache_given = 1;
 			break;
 		case OPT_EXPERT_INPUT:
 			if (strcmp(optarg, "text") == 0)

@@ -169,13 +169,23 @@ send(struct engine *e, const char **why)
 	return 0;
 }
 
+/* What the expert reads of an item, and what its answers are kept by. */
+static void
+expert_input(const struct engine *e, const struct item *it, const char **s,
+    size_t *n)
+{
+	*s = e->o.expert_line ? it->line : it->text;
+	*n = e->o.expert_line ? it->len : it->tlen;
+}
+
 /* Sends an item to the expert, in a batch once it is full. */
 static int
 submit(struct engine *e, struct item *it, const char **why)
 {
-	const char *s = e->o.expert_line ? it->line : it->text;
-	size_t n = e->o.expert_line ? it->len : it->tlen;
+	const char *s;
+	size_t n;
 
+	expert_input(e, it, &s, &n);
 	if (expert_add(e->x, it->lineno, s, n) == -1) {
 		*why = "out of memory";
 		return -1;
@@ -263,6 +273,8 @@ static int
 take(struct engine *e, struct item *it, const char *answer, size_t len,
     const char **why)
 {
+	const char *s;
+	size_t n;
 	int label;
 
 	it->conf = 1;
@@ -270,6 +282,8 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 		e->st.expert++;
 		it->source = "expert";
 		it->label = label;
+		expert_input(e, it, &s, &n);
+		model_note(e->m, s, n, label);
 		count_explored(e, it, label);
 		if (features(e, it, why) == -1 ||
 		    model_learn(e->m, &e->f, &it->v, label) == -1) {
@@ -398,7 +412,9 @@ int
 engine_push(struct engine *e, const char *line, size_t n, const char **why)
 {
 	struct item *it;
-	int level;
+	const char *s;
+	size_t len;
+	int level, label;
 
 	while (e->tail - e->head == e->o.window) {
 		if (flush(e, why) == -1)
@@ -433,6 +449,15 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		}
 	}
 	e->tail++;
+	expert_input(e, it, &s, &len);
+	if ((label = model_recall(e->m, s, len)) >= 0) {
+		/* The expert answered this text before: never ask again. */
+		it->label = label;
+		it->source = "cache";
+		it->conf = 1;
+		e->st.cached++;
+		return flush(e, why);
+	}
 	if (features(e, it, why) == -1)
 		return -1;
 	level = model_judge(e->m, &e->f, budget_left(e), &it->v);

@@ -24,7 +24,8 @@ struct engine_result {
 	const char *label;	/* empty when nothing is known yet */
 	size_t labellen;
 	const char *source;	/* a level's name, "expert", "invalid" (an
-				   answer that is no label) or "fallback" */
+				   answer that is no label), "cache" (an
+				   answer given before) or "fallback" */
 	float conf;		/* estimated agreement with the expert */
 	const char *line;	/* the input line, without its newline */
 	size_t len;
@@ -54,6 +55,7 @@ struct engine_stats {
 	uint64_t by_level[MODEL_LEVELS_MAX];	/* by each level */
 	uint64_t unfunded;		/* of those, for want of budget */
 	uint64_t expert;		/* answered by the expert, with a label */
+	uint64_t cached;		/* by an answer the expert gave before */
 	uint64_t fallback;
 	uint64_t invalid;		/* expert answers that map to no label */
 	uint64_t asked;			/* items sent to the expert */

@@ -80,6 +80,10 @@ model_check(const struct model_opts *o, const char **why)
 		*why = "bad hash size";
 		r = -1;
 	}
+	if (r == 0 && o->cache > CACHE_SLOTS_MAX) {
+		*why = "bad cache size";
+		r = -1;
+	}
 	if (r == -1)
 		errno = EINVAL;
 	return r;
@@ -97,6 +101,7 @@ blank(const struct model_opts *o)
 	labels_init(&m->labels);
 	for (i = 0; i < MODEL_REPLAY; i++)
 		feats_init(&m->replay[i]);
+	m->format = STATE_VERSION;
 	m->mode = o->mode;
 	m->target = o->target;
 	m->thresh = o->target;
@@ -132,7 +137,8 @@ model_new(const struct model_opts *o, const char **why)
 	if ((m = blank(o)) == NULL ||
 	    (o->labels != NULL && labels_parse(&m->labels, o->labels) == -1) ||
 	    make_levels(m, kind, kinds_of(o, kind),
-	    o->bits ? o->bits : MODEL_BITS_DEFAULT) == -1) {
+	    o->bits ? o->bits : MODEL_BITS_DEFAULT) == -1 ||
+	    (o->cache > 0 && (m->cache = cache_new(o->cache)) == NULL)) {
 		*why = "out of memory";
 		model_free(m);
 		errno = ENOMEM;
@@ -153,6 +159,7 @@ model_free(struct model *m)
 	for (i = 0; i < MODEL_REPLAY; i++)
 		feats_release(&m->replay[i]);
 	labels_release(&m->labels);
+	cache_free(m->cache);
 	free(m);
 }
 
@@ -322,6 +329,19 @@ model_agreed(const struct model *m, size_t level, uint32_t *kept)
 }
 
 int
+model_recall(const struct model *m, const char *s, size_t n)
+{
+	return m->cache != NULL ? cache_find(m->cache, s, n) : -1;
+}
+
+void
+model_note(struct model *m, const char *s, size_t n, int label)
+{
+	if (m->cache != NULL)
+		cache_put(m->cache, s, n, label);
+}
+
+int
 model_label(struct model *m, const char *s, size_t n)
 {
 	return labels_map(&m->labels, s, n);
@@ -334,6 +354,9 @@ model_label(struct model *m, const char *s, size_t n)
  *	u32 closed, u32 labels, each: u32 length, bytes
  *	f64 threshold
  *	per level: u64 updates, the level's data, the policy's data
+ *	u32 1 and the answer cache's data (cache.h), or u32 0 for none
+ *
+ * Format 4 ended before the cache, and loads with an empty one.
  */
 void
 model_write(const struct model *m, struct wbuf *b)
@@ -361,6 +384,34 @@ model_write(const struct model *m, struct wbuf *b)
 		m->level[i]->kind->save(m->level[i], b);
 		policy_save(&m->policy[i], b);
 	}
+	wbuf_u32(b, m->cache != NULL);
+	if (m->cache != NULL)
+		cache_save(m->cache, b);
+}
+
+/*
+ * Reads the cache of a payload (none in format 4): of the size o gives, or
+ * the payload's; or checks and drops it when o wants none.
+ */
+static int
+read_cache(struct model *m, struct rbuf *b, const struct model_opts *o)
+{
+	uint32_t has = b->version == 4 ? 0 : rbuf_u32(b);
+	struct cache *c;
+
+	if (b->err || has > 1)
+		return -1;
+	if (has == 0)
+		return o->cache > 0 && (m->cache = cache_new(o->cache)) == NULL ?
+		    -1 : 0;
+	if ((c = cache_read(b, o->cache_given ? o->cache : 0,
+	    m->labels.n)) == NULL)
+		return -1;
+	if (o->cache_given && o->cache == 0)
+		cache_free(c);
+	else
+		m->cache = c;
+	return 0;
 }
 
 /* Reads a length-prefixed string of at most max bytes into buf. */
@@ -542,6 +593,8 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 		    policy_load(&m->policy[i], b) == -1)
 			return -1;
 	}
+	if (read_cache(m, b, o) == -1)
+		return -1;
 	return b->err || b->off != b->n ? -1 : 0;
 }
 
@@ -557,6 +610,8 @@ model_read(struct rbuf *b, const struct model_opts *o, struct model **out,
 		*why = "out of memory";
 		return -1;
 	}
+	if (b->version != 0)
+		m->format = b->version;
 	if (read_into(m, b, o, why) == -1) {
 		model_free(m);
 		return -1;
@@ -587,7 +642,7 @@ model_load(const char *path, const struct model_opts *o, struct model **m,
 
 	if ((*why = state_read(path, &payload)) != NULL)
 		return errno == ENOENT ? 1 : -1;
-	b = (struct rbuf){ payload.p, payload.n, 0, 0 };
+	b = (struct rbuf){ payload.p, payload.n, 0, 0, payload.version };
 	r = model_read(&b, o, m, why);
 	wbuf_release(&payload);
 	return r;
@@ -694,6 +749,8 @@ model_merge(struct model *d, const struct model *s, const struct model *base,
 		    base != NULL ? &base->policy[i] : NULL) == -1)
 			return -1;
 	}
+	if (d->cache != NULL && s->cache != NULL)
+		cache_merge(d->cache, s->cache);
 	*why = NULL;
 	return 0;
 }

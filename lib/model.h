@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache.h"
 #include "labels.h"
 #include "level.h"
 #include "policy.h"
@@ -40,6 +41,8 @@ struct model_opts {
 	int mode_given;		/* the checkpoint must have the same mode */
 	double target;		/* (0,1]: agreement the cheap answers aim at */
 	uint64_t seed;		/* of exploration and of the replays */
+	size_t cache;		/* slots of the answer cache; 0: none */
+	int cache_given;	/* else a checkpoint's cache keeps its size */
 };
 
 /* What a model said of one item, kept until the expert answers it. */
@@ -56,6 +59,7 @@ struct model_verdict {
 };
 
 struct model {
+	uint32_t format;	/* of the checkpoint it was read from, or new */
 	struct labels labels;
 	enum text_mode mode;
 	unsigned bits;
@@ -69,6 +73,7 @@ struct model {
 	struct feats replay[MODEL_REPLAY];	/* answers to learn again */
 	int replay_label[MODEL_REPLAY];
 	size_t nreplay;
+	struct cache *cache;	/* the expert's answers by text, or NULL */
 	float prob[LABELS_MAX];	/* scratch of model_judge */
 };
 
@@ -118,6 +123,15 @@ int model_label(struct model *m, const char *s, size_t n);
  * items it was unsure of, and those explored.
  */
 double model_agreed(const struct model *m, size_t level, uint32_t *kept);
+
+/*
+ * The label the expert gave an item whose expert input (what the expert
+ * reads of it) is the n bytes at s, or -1: see cache.h.
+ */
+int model_recall(const struct model *m, const char *s, size_t n);
+
+/* Keeps label as the expert's answer to the n bytes at s. */
+void model_note(struct model *m, const char *s, size_t n, int label);
 
 /* The checkpoint payload of m. */
 void model_write(const struct model *m, struct wbuf *b);

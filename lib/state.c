@@ -273,7 +273,8 @@ header(const unsigned char *p, size_t n, uint64_t *len)
 		return "not a cascade checkpoint (too short)";
 	if (memcmp(p, magic, 8) != 0)
 		return "not a cascade checkpoint (bad magic)";
-	if (get_le(p + 8, 4) != STATE_VERSION)
+	if (get_le(p + 8, 4) < STATE_VERSION_OLDEST ||
+	    get_le(p + 8, 4) > STATE_VERSION)
 		return "unsupported checkpoint format version";
 	*len = get_le(p + 16, 8);
 	/* Deflate shrinks by at most about 1032 to 1: no bigger payload fits. */
@@ -308,6 +309,7 @@ state_unpack(const unsigned char *p, size_t n, struct wbuf *payload)
 		return "corrupt data";
 	}
 	payload->n = payload->cap = (size_t)len;
+	payload->version = (uint32_t)get_le(p + 8, 4);
 	return NULL;
 }
 

@@ -24,14 +24,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION	4
+#define STATE_VERSION	5	/* written; 4 is read too (model.c) */
+#define STATE_VERSION_OLDEST	4
 #define STATE_MAXLEN	((uint64_t)1 << 32)	/* payload bytes */
 
-/* A growing output buffer; err is set once an allocation failed. */
+/*
+ * A growing output buffer; err is set once an allocation failed.  A
+ * payload read from a checkpoint has the file's format version.
+ */
 struct wbuf {
 	unsigned char *p;
 	size_t n, cap;
 	int err;
+	uint32_t version;
 };
 
 void wbuf_release(struct wbuf *b);
@@ -41,11 +46,15 @@ void wbuf_u64(struct wbuf *b, uint64_t v);
 void wbuf_f32(struct wbuf *b, float v);
 void wbuf_f64(struct wbuf *b, double v);
 
-/* A bounded reader; err is set once a read went past the end. */
+/*
+ * A bounded reader; err is set once a read went past the end.  version is
+ * the format of the bytes read, 0 for STATE_VERSION.
+ */
 struct rbuf {
 	const unsigned char *p;
 	size_t n, off;
 	int err;
+	uint32_t version;
 };
 
 void rbuf_bytes(struct rbuf *b, void *dst, size_t n);

@@ -121,7 +121,7 @@ save(const struct level *l, struct wbuf *b)
 static int
 load(struct level *l, const unsigned char *p, size_t n)
 {
-	struct rbuf r = { p, n, 0, 0 };
+	struct rbuf r = { p, n, 0, 0, 0 };
 
 	return l->kind->load(l, &r) == 0 && r.off == r.n ? 0 : -1;
 }

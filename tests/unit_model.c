@@ -122,7 +122,7 @@ reread(const struct model *m, const struct model_opts *o, struct model **out,
     const char **why)
 {
 	struct wbuf w = payload(m);
-	struct rbuf r = { w.p, w.n, 0, 0 };
+	struct rbuf r = { w.p, w.n, 0, 0, 0 };
 	int ret = model_read(&r, o, out, why);
 
 	wbuf_release(&w);
@@ -339,17 +339,67 @@ test_refused(void)
 	model_free(l);
 	w = payload(m);
 	for (cut = 0; cut < w.n; cut += 1 + cut / 3) {
-		r = (struct rbuf){ w.p, cut, 0, 0 };
+		r = (struct rbuf){ w.p, cut, 0, 0, 0 };
 		l = sentinel;
 		assert(model_read(&r, &o, &l, &why) == -1 && l == sentinel);
 		assert(strcmp(why, "corrupt checkpoint") == 0);
 	}
 	/* A short payload that claims 2^28 slots is refused, not allocated. */
 	w.p[0] = 28;
-	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
 	want = opts(NULL, NULL);
 	want.bits = 0;
 	assert(model_read(&r, &want, &l, &why) == -1 && l == sentinel);
+	wbuf_release(&w);
+	model_free(m);
+}
+
+/*
+ * The answer cache is saved with the model; format 4 had none, and a
+ * payload read as format 4 must end where format 4 ended.
+ */
+static void
+test_cache(void)
+{
+	struct model_opts o = opts("pos,neg", NULL), none;
+	struct model *m, *l = NULL;
+	struct wbuf w;
+	struct rbuf r;
+	const char *why;
+
+	o.cache = 100;
+	m = made(&o);
+	assert(model_recall(m, "a text", 6) == -1);
+	model_note(m, "a text", 6, 1);
+	assert(model_recall(m, "a text", 6) == 1);
+	stream(m, 0, 50);
+	w = payload(m);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	assert(model_read(&r, &o, &l, &why) == 0);
+	assert(model_recall(l, "a text", 6) == 1);
+	assert(cache_count(l->cache) == cache_count(m->cache));
+	model_free(l);
+	/* --cache 0 drops it; format 4 has no place for it. */
+	none = o;
+	none.cache = 0;
+	none.cache_given = 1;
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	assert(model_read(&r, &none, &l, &why) == 0 && l->cache == NULL);
+	assert(model_recall(l, "a text", 6) == -1);
+	model_free(l);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 4 };
+	assert(model_read(&r, &o, &l, &why) == -1);
+	wbuf_release(&w);
+	/* A format 4 payload: today's without the cache's u32 0. */
+	model_free(m);
+	m = made(&none);
+	stream(m, 0, 50);
+	w = payload(m);
+	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 4 };
+	assert(model_read(&r, &o, &l, &why) == 0);
+	assert(l->cache != NULL && cache_count(l->cache) == 0);
+	assert(same_payload(m, l) == 0);	/* l has a cache now */
+	model_free(l);
 	wbuf_release(&w);
 	model_free(m);
 }
@@ -429,6 +479,7 @@ main(void)
 	test_round_trip("lr");
 	test_round_trip("nb");
 	test_refused();
+	test_cache();
 	test_merge();
 	printf("unit_model: all passed\n");
 	return 0;

@@ -143,7 +143,7 @@ load_with(const struct policy *p, size_t at, float v)
 	policy_save(p, &b);
 	assert(!b.err && at + 4 <= b.n);
 	memcpy(b.p + at, &v, 4);
-	r = (struct rbuf){ b.p, b.n, 0, 0 };
+	r = (struct rbuf){ b.p, b.n, 0, 0, 0 };
 	policy_init(&q);
 	ret = policy_load(&q, &r);
 	if (ret == 0)

@@ -143,7 +143,7 @@ test_buf_roundtrip(void)
 	assert(memcmp(w.p + 4, "\x08\x07\x06\x05\x04\x03\x02\x01", 8) == 0);
 	assert(memcmp(w.p + 12, "\x00\x00\xc0\xbf", 4) == 0);	/* -1.5f */
 
-	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
 	assert(rbuf_u32(&r) == 0x01020304u);
 	assert(rbuf_u64(&r) == 0x0102030405060708ull);
 	assert(rbuf_f32(&r) == -1.5f);
@@ -173,7 +173,7 @@ test_buf_grow(void)
 	for (i = 0; i < 100000; i++)
 		wbuf_u32(&w, i);
 	assert(!w.err && w.n == 400000);
-	r = (struct rbuf){ w.p, w.n, 0, 0 };
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
 	for (i = 0; i < 100000; i++)
 		if (rbuf_u32(&r) != i) {
 			fprintf(stderr, "wbuf grow: value %u lost\n", i);
@@ -191,32 +191,32 @@ test_rbuf_past_end(void)
 	struct rbuf r;
 	unsigned char b[4];
 
-	r = (struct rbuf){ data, 3, 0, 0 };
+	r = (struct rbuf){ data, 3, 0, 0, 0 };
 	assert(rbuf_u32(&r) == 0 && r.err);
 	memset(b, 0xaa, sizeof(b));
 	rbuf_bytes(&r, b, 1);
 	assert(b[0] == 0 && r.err);
 	/* Sticky: after a failed read, a read that would fit fails too. */
-	r = (struct rbuf){ data, sizeof(data), 0, 0 };
+	r = (struct rbuf){ data, sizeof(data), 0, 0, 0 };
 	assert(rbuf_u64(&r) == 0 && r.err);
 	assert(rbuf_u32(&r) == 0 && r.err);
 
-	r = (struct rbuf){ data, sizeof(data), 0, 0 };
+	r = (struct rbuf){ data, sizeof(data), 0, 0, 0 };
 	assert(rbuf_u32(&r) == 0x04030201u && !r.err);
 	assert(rbuf_u64(&r) == 0 && r.err);
 	assert(r.off <= r.n);
 
-	r = (struct rbuf){ data, 0, 0, 0 };
+	r = (struct rbuf){ data, 0, 0, 0, 0 };
 	assert(rbuf_f32(&r) == 0.0f && r.err);
-	r = (struct rbuf){ data, 7, 0, 0 };
+	r = (struct rbuf){ data, 7, 0, 0, 0 };
 	assert(rbuf_f64(&r) == 0.0 && r.err);
-	r = (struct rbuf){ data, 2, 0, 0 };
+	r = (struct rbuf){ data, 2, 0, 0, 0 };
 	memset(b, 0xaa, sizeof(b));
 	rbuf_bytes(&r, b, 3);
 	assert(r.err && b[0] == 0 && b[1] == 0 && b[2] == 0);
 	assert(b[3] == 0xaa);
 	/* Zero bytes at the end is fine. */
-	r = (struct rbuf){ data, 2, 2, 0 };
+	r = (struct rbuf){ data, 2, 2, 0, 0 };
 	rbuf_bytes(&r, b, 0);
 	assert(!r.err);
 }
@@ -422,10 +422,18 @@ test_read_bitflip(void)
 					    "%s as another payload\n", what);
 					exit(1);
 				}
-				/* Only deflate data, never the header. */
-				assert(i >= 24 + 2 && i < n - 4);
+				/*
+				 * Only deflate data, never the header; but the
+				 * version may become the older one, which the
+				 * payload's reader tells apart (model.c).
+				 */
+				if (got.version == STATE_VERSION)
+					assert(i >= 24 + 2 && i < n - 4);
+				else
+					assert(i == 8 && got.version ==
+					    STATE_VERSION_OLDEST);
+				same += got.version == STATE_VERSION;
 				wbuf_release(&got);
-				same++;
 			} else
 				/* A huge length field may fail as ENOMEM. */
 				expect_refused(p, 0, what);

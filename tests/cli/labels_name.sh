@@ -14,10 +14,12 @@ cut -f 2- "$T/ref" >"$T/ref2"
 cut -f 2- "$T/out" >"$T/out2"
 cmp -s "$T/ref2" "$T/out2" || fail "-l on an open set answers otherwise"
 grep -q '^Positive	' "$T/out" || fail "-l's spelling not used: $(head -n 3 "$T/out")"
-# More labels: the closed set grows, and the new label is learned.
+# More labels: the closed set grows, and the new label is learned (new
+# items: the cache would answer the old ones).
+"$GEN" 82 300 >"$T/new"
 expect_status 0 "$CASCADE" -q -s "$T/ab" -l positive,negative,neutral --target 1 \
     -e 'read -r x; case $x in *boring*) echo neutral;; *good*) echo positive;; *) echo negative;; esac' \
-    <"$T/in" >"$T/out"
+    <"$T/new" >"$T/out"
 [ "$(count_source expert "$T/out")" -eq 300 ] || fail "neutral not a label: $(grep -v expert "$T/out" | head -n 3)"
 expect_status 0 "$CASCADE" -i "$T/ab" --budget 0 -l neutral,negative,positive <"$T/in" >/dev/null
 # A label the checkpoint knows and -l drops is refused, naming both sides.

@@ -17,7 +17,7 @@ get() { jq -r "$1" "$f"; }
 [ "$(get '.levels[0].answers')" -eq "$(count_source nb "$T/out")" ] || fail "nb answers: $(cat "$f")"
 [ "$(get '.levels[1].answers')" -eq "$(count_source lr "$T/out")" ] || fail "lr answers: $(cat "$f")"
 [ "$(get '[.levels[].kind] | join(",")')" = nb,lr ] || fail "kinds: $(cat "$f")"
-[ "$(get '.cheap + .expert + .invalid + .fallback')" -eq 500 ] || fail "answers do not add up: $(cat "$f")"
+[ "$(get '.cheap + .expert + .invalid + .cached + .fallback')" -eq 500 ] || fail "answers do not add up: $(cat "$f")"
 [ "$(get .sent)" -eq "$(get .calls)" ] || fail "sent and calls differ with --batch 1: $(cat "$f")"
 for k in unfunded missing_field failed timeouts retries latency_mean latency_p95 in_flight \
     agreement_estimated explored agreement_measured seconds items_per_second peak_memory_mib; do
