@@ -189,6 +189,16 @@ cache_merge(struct cache *dst, const struct cache *src)
 }
 
 void
+cache_relabel(struct cache *c, const int *map, size_t nlabels)
+{
+	size_t i;
+
+	for (i = 0; i < c->nslots; i++)
+		if (c->slot[i].hash != 0 && (size_t)c->slot[i].label < nlabels)
+			c->slot[i].label = map[c->slot[i].label];
+}
+
+void
 cache_save(const struct cache *c, struct wbuf *b)
 {
 	size_t i;

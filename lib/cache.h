@@ -49,6 +49,9 @@ size_t cache_count(const struct cache *c);
  */
 void cache_merge(struct cache *dst, const struct cache *src);
 
+/* Gives every answer of label c (< nlabels) the label map[c]. */
+void cache_relabel(struct cache *c, const int *map, size_t nlabels);
+
 /* u64 key[2], u32 slots, u32 answers, each: u64 hash, u32 label. */
 void cache_save(const struct cache *c, struct wbuf *b);
 

@@ -67,6 +67,34 @@ level_softmax(float *p, size_t n)
 		p[c] /= sum;
 }
 
+int
+level_permute(const struct level *l, void *table, const int *map,
+    size_t nlabels, double (*mass)(const void *slot))
+{
+	size_t z = l->kind->slot, j, c, from, best;
+	unsigned char *t = table, *old;
+	double m, most;
+
+	if ((old = malloc(z << l->bits)) == NULL)
+		return -1;
+	memcpy(old, t, z << l->bits);
+	for (j = 0; j <= l->mask; j++) {
+		best = j;
+		most = -1;
+		for (c = 0; c < nlabels; c++) {
+			/* s = j ^ map[c], and the pair (s, c) was at s ^ c. */
+			from = (j ^ (size_t)map[c] ^ c) & l->mask;
+			if ((m = mass(old + from * z)) > most) {
+				most = m;
+				best = from;
+			}
+		}
+		memcpy(t + j * z, old + best * z, z);
+	}
+	free(old);
+	return 0;
+}
+
 double
 level_merged(double d, double s, double base)
 {

@@ -46,6 +46,12 @@ struct level_kind {
 	 */
 	void (*merge)(struct level *dst, const struct level *src,
 	    const struct level *base);
+	/*
+	 * Gives label c (< nlabels) the id map[c] (distinct ids below
+	 * LABELS_MAX), so that the level merges with one that numbered its
+	 * labels otherwise.  Returns 0, or -1 when out of memory.
+	 */
+	int (*relabel)(struct level *, const int *map, size_t nlabels);
 	void (*save)(const struct level *, struct wbuf *);
 	/* Returns 0, or -1 when the saved data is not valid. */
 	int (*load)(struct level *, struct rbuf *);
@@ -73,6 +79,17 @@ void level_free(struct level *l);
 
 /* Turns scores p[0..n) into probabilities that sum to 1, in place. */
 void level_softmax(float *p, size_t n);
+
+/*
+ * Moves the (feature, label) slots of table (2^l->bits slots of
+ * l->kind->slot bytes) for relabel: what was the slot of feature s and
+ * label c becomes that of s and map[c].  Hashing shares a slot among
+ * pairs, so where several pairs would move into one slot, the one of the
+ * most mass (what the kind has learned in it) wins, as a collision would
+ * have it.  Returns 0, or -1 when out of memory.
+ */
+int level_permute(const struct level *l, void *table, const int *map,
+    size_t nlabels, double (*mass)(const void *slot));
 
 /* A count merged: d + s - base, within [0, LEVEL_COUNT_MAX]. */
 double level_merged(double d, double s, double base);

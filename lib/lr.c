@@ -20,6 +20,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "labels.h"
 #include "level.h"
@@ -221,6 +222,28 @@ lr_merge(struct level *dst, const struct level *src, const struct level *base)
 		    b != NULL ? b->items[i] : 0);
 }
 
+/* What a slot has learned: the sum of its squared gradients. */
+static double
+lr_mass(const void *slot)
+{
+	return ((const struct slot *)slot)->g;
+}
+
+static int
+lr_relabel(struct level *l, const int *map, size_t nlabels)
+{
+	struct lr *m = (struct lr *)l;
+	double items[LABELS_MAX];
+	size_t c;
+
+	if (level_permute(l, m->t, map, nlabels, lr_mass) == -1)
+		return -1;
+	memcpy(items, m->items, sizeof(items));
+	for (c = 0; c < nlabels; c++)
+		m->items[map[c]] = items[c];
+	return 0;
+}
+
 /*
  * The table, f32 (weight, sum, count) per slot, then the labels up to the
  * last one learned: u32 n, and n f64 answers.
@@ -268,5 +291,5 @@ lr_load(struct level *l, struct rbuf *b)
 
 const struct level_kind level_lr = {
 	"lr", sizeof(struct lr), sizeof(struct slot),
-	lr_predict, lr_learn, lr_merge, lr_save, lr_load
+	lr_predict, lr_learn, lr_merge, lr_relabel, lr_save, lr_load
 };

@@ -648,14 +648,11 @@ model_load(const char *path, const struct model_opts *o, struct model **m,
 	return r;
 }
 
-/*
- * Whether s can merge into d: the same hash size, input mode and levels,
- * and labels that agree where both have one (ids are positions).
- */
+/* Whether s can merge into d: the same hash size, input mode and levels. */
 static int
 compatible(const struct model *d, const struct model *s, const char **why)
 {
-	size_t i, common;
+	size_t i;
 
 	if (s->bits != d->bits) {
 		*why = "checkpoint has another hash size";
@@ -674,12 +671,54 @@ compatible(const struct model *d, const struct model *s, const char **why)
 			*why = "checkpoint has other levels";
 			return -1;
 		}
-	common = s->labels.n < d->labels.n ? s->labels.n : d->labels.n;
-	for (i = 0; i < common; i++)
-		if (labels_find(&d->labels, s->labels.name[i],
-		    s->labels.len[i]) != (int)i) {
-			*why = "checkpoint has its labels in another order "
-			    "(give every shard the same -l)";
+	return 0;
+}
+
+/*
+ * Gives s the label ids of d, by name, adding to d the labels it lacks:
+ * shards whose open label sets grew in other orders merge as one.
+ * Returns 0, or -1 with *why.
+ */
+static int
+align_labels(struct model *d, struct model *s, const char **why)
+{
+	int map[LABELS_MAX], k, moved = 0;
+	size_t i;
+
+	*why = "out of memory";
+	for (i = 0; i < s->labels.n; i++) {
+		if ((k = labels_find(&d->labels, s->labels.name[i],
+		    s->labels.len[i])) < 0 && (k = labels_add(&d->labels,
+		    s->labels.name[i], s->labels.len[i])) < 0) {
+			if (errno == ENOSPC)
+				*why = "the shards have more labels than one "
+				    "checkpoint may hold";
+			return -1;
+		}
+		map[i] = k;
+		moved |= k != (int)i;
+	}
+	if (!moved)
+		return 0;
+	for (i = 0; i < s->nlevels; i++)
+		if (s->level[i]->kind->relabel(s->level[i], map,
+		    s->labels.n) == -1)
+			return -1;
+	if (s->cache != NULL)
+		cache_relabel(s->cache, map, s->labels.n);
+	return 0;
+}
+
+/* Whether the labels of base come first, in order, in m. */
+static int
+labels_from(const struct model *m, const struct model *base, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < base->labels.n; i++)
+		if (i >= m->labels.n || labels_find(&m->labels,
+		    base->labels.name[i], base->labels.len[i]) != (int)i) {
+			*why = "checkpoint did not start from the base";
 			return -1;
 		}
 	return 0;
@@ -715,11 +754,10 @@ since(const struct model *s, const struct model *base)
  * Shards that learned on parts of a stream merge into what one learner
  * would roughly know: each level weighs what each side knows of a feature
  * by how much it learned of it, each policy is fitted again to both sides'
- * answers, and the threshold weighs by the answers each side learned.  The
- * longer label list wins.
+ * answers, and the threshold weighs by the answers each side learned.
  */
 int
-model_merge(struct model *d, const struct model *s, const struct model *base,
+model_merge(struct model *d, struct model *s, const struct model *base,
     const char **why)
 {
 	size_t i;
@@ -727,13 +765,11 @@ model_merge(struct model *d, const struct model *s, const struct model *base,
 
 	if (compatible(d, s, why) == -1 || (base != NULL &&
 	    (compatible(d, base, why) == -1 || grew_from(s, base, why) == -1 ||
-	    grew_from(d, base, why) == -1)))
+	    grew_from(d, base, why) == -1 || labels_from(s, base, why) == -1 ||
+	    labels_from(d, base, why) == -1)) ||
+	    align_labels(d, s, why) == -1)
 		return -1;
 	*why = "out of memory";
-	for (i = d->labels.n; i < s->labels.n; i++)
-		if (labels_add(&d->labels, s->labels.name[i],
-		    s->labels.len[i]) == -1)
-			return -1;
 	d->labels.closed = d->labels.closed && s->labels.closed;
 	wd = since(d, base);
 	ws = since(s, base);

@@ -159,14 +159,14 @@ int model_load(const char *path, const struct model_opts *o,
 
 /*
  * Merges src into dst, both learned on parts of a stream: labels joined by
- * name, levels and policies weighing what each side learned, the
- * threshold by the answers each side learned.  When both learned on from
- * base (else NULL), what base holds counts once.  Returns 0, or -1 with
- * *why when src learned something else (hash size, input mode, levels,
- * labels in another order) or not from base; dst is then unchanged, but
- * for out of memory.
+ * name (src takes dst's ids, which may change src), levels and policies
+ * weighing what each side learned, the threshold by the answers each side
+ * learned.  When both learned on from base (else NULL), what base holds
+ * counts once.  Returns 0, or -1 with *why when src learned something
+ * else (hash size, input mode, levels) or not from base; dst is then
+ * unchanged, but for out of memory or a label set past LABELS_MAX.
  */
-int model_merge(struct model *dst, const struct model *src,
+int model_merge(struct model *dst, struct model *src,
     const struct model *base, const char **why);
 
 #endif

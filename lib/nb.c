@@ -21,6 +21,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "labels.h"
 #include "level.h"
@@ -173,6 +174,32 @@ nb_merge(struct level *dst, const struct level *src, const struct level *base)
 	count_used(d);
 }
 
+/* What a slot has learned: its count. */
+static double
+nb_mass(const void *slot)
+{
+	return *(const float *)slot;
+}
+
+static int
+nb_relabel(struct level *l, const int *map, size_t nlabels)
+{
+	struct nb *m = (struct nb *)l;
+	double total[LABELS_MAX], items[LABELS_MAX];
+	size_t c;
+
+	if (level_permute(l, m->t, map, nlabels, nb_mass) == -1)
+		return -1;
+	memcpy(total, m->total, sizeof(total));
+	memcpy(items, m->items, sizeof(items));
+	for (c = 0; c < nlabels; c++) {
+		m->total[map[c]] = total[c];
+		m->items[map[c]] = items[c];
+	}
+	count_used(m);
+	return 0;
+}
+
 /*
  * The table, f64 features counted, then the labels up to the last one
  * learned: u32 n, and n pairs of f64 (sum of counts, items).
@@ -220,5 +247,5 @@ nb_load(struct level *l, struct rbuf *b)
 
 const struct level_kind level_nb = {
 	"nb", sizeof(struct nb), sizeof(float),
-	nb_predict, nb_learn, nb_merge, nb_save, nb_load
+	nb_predict, nb_learn, nb_merge, nb_relabel, nb_save, nb_load
 };
