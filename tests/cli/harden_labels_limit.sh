@@ -5,7 +5,7 @@
 # case is about the labels.
 "$GEN" 9 5000 | cut -d ' ' -f 1-3 >"$T/in"
 # Answers item N of the run with "labelPID.N": never the same label twice.
-cmd='n=0; while IFS= read -r x; do n=$((n + 1)); echo "label$$.$n"; done'
+cmd='n=0; while IFS= read -r x; do n=$((n + 1)); printf "%s\tlabel$$.$n\n" "${x%%	*}"; done'
 # peak FILE: the peak memory in MiB from a -v summary.
 peak() {
 	awk '/MiB peak memory/ { for (i = 2; i <= NF; i++) if ($i == "MiB") print int($(i - 1)) }' "$1"
