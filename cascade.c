@@ -23,11 +23,13 @@
 
 #define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
+#define MAX_FAILURES	10	/* failed expert calls in a row to give up */
 
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_EXPERT_INPUT,
-	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_RETRIES, OPT_SEED,
-	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
+	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
+	OPT_RETRIES, OPT_SEED, OPT_TARGET, OPT_TIMEOUT, OPT_VERSION,
+	OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -43,6 +45,7 @@ static const struct option longopts[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "labels", required_argument, NULL, 'l' },
+	{ "max-failures", required_argument, NULL, OPT_MAX_FAILURES },
 	{ "model", required_argument, NULL, 'm' },
 	{ "print-input", no_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -68,7 +71,7 @@ struct options {
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-j jobs] [-l labels]\n"
 "               [-m model] [-s state] [--target P] [--budget N|X%] [--seed N]\n"
-"               [--timeout sec] [--retries N] [--batch N]\n"
+"               [--timeout sec] [--retries N] [--max-failures N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
 "               [--expert-input text|line] [--hash-bits N] [file ...]\n"
 "       cascade merge [-b base] -o state file ...\n";
@@ -383,6 +386,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	e->budget_share = -1;
 	e->delim = '\t';
 	e->window = 1024;
+	e->max_failures = MAX_FAILURES;
 	e->expert.jobs = 1;
 	e->expert.batch = 1;
 	e->expert.timeout = 60;
@@ -474,6 +478,10 @@ parse_options(int argc, char *argv[], struct options *o)
 				    "must be text or features");
 			m->mode_given = 1;
 			break;
+		case OPT_MAX_FAILURES:
+			e->max_failures = (int)number("--max-failures", optarg,
+			    0, 1e6, 1);
+			break;
 		case OPT_RETRIES:
 			e->expert.retries = (int)number("--retries", optarg, 0,
 			    100, 1);
@@ -554,6 +562,9 @@ main(int argc, char *argv[])
 		return merge(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &o);
 	e = make_engine(&o);
+	/* The expert can tell how it is run (and so whether to number). */
+	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
+	    "each", 1);
 	catch_signals();
 	progress = !quiet && isatty(STDERR_FILENO);
 	r = run_files(e, argv + first, argc - first, o.state, &status, &why);
