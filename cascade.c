@@ -28,8 +28,8 @@
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_EXPERT_INPUT,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
-	OPT_RETRIES, OPT_SEED, OPT_TARGET, OPT_TIMEOUT, OPT_VERSION,
-	OPT_WINDOW
+	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_TARGET, OPT_TIMEOUT,
+	OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -50,6 +50,7 @@ static const struct option longopts[] = {
 	{ "print-input", no_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "state", required_argument, NULL, 's' },
 	{ "target", required_argument, NULL, OPT_TARGET },
@@ -65,6 +66,7 @@ struct options {
 	struct model_opts model;
 	struct engine_opts engine;
 	const char *state;	/* -s: the checkpoint, or NULL */
+	double save_every;	/* seconds between saves; 0: at the end */
 	int verbose;
 };
 
@@ -73,7 +75,8 @@ static const char usage_text[] =
 "               [-m model] [-s state] [--target P] [--budget N|X%] [--seed N]\n"
 "               [--timeout sec] [--retries N] [--max-failures N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N] [--input text|features]\n"
-"               [--expert-input text|line] [--hash-bits N] [file ...]\n"
+"               [--expert-input text|line] [--hash-bits N] [--save-every sec]\n"
+"               [file ...]\n"
 "       cascade merge [-b base] -o state file ...\n";
 
 static volatile sig_atomic_t stop;	/* the signal that asks us to stop */
@@ -210,9 +213,24 @@ show_progress(const struct engine_stats *s, int last)
  * cannot be read.  While no line is complete the engine takes the
  * expert's answers, so output keeps up with a slow input.
  */
+/*
+ * Saves the checkpoint; a failure is reported, and the next save tries
+ * again.  Returns 0 or -1.
+ */
 static int
-run(struct engine *e, int fd, const char *state, double *saved,
-    const char **why)
+save(struct engine *e, struct state_file *f, const char *name)
+{
+	const char *why;
+
+	if (model_save(engine_model(e), f, &why) == 0)
+		return 0;
+	warn("cannot write checkpoint '%s': %s", name, why);
+	return -1;
+}
+
+static int
+run(struct engine *e, int fd, const struct options *o, struct state_file *f,
+    double *saved, const char **why)
 {
 	struct reader rd;
 	char *line;
@@ -234,8 +252,10 @@ run(struct engine *e, int fd, const char *state, double *saved,
 		r = engine_push(e, line, n, why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
-		if (r == 0 && state != NULL && expert_now() - *saved > SAVE_EVERY) {
-			r = model_save(engine_model(e), state, why);
+		/* A failed save is retried next time: the run goes on. */
+		if (r == 0 && o->state != NULL && o->save_every > 0 &&
+		    expert_now() - *saved > o->save_every) {
+			save(e, f, o->state);
 			*saved = expert_now();
 		}
 	}
@@ -249,8 +269,8 @@ run(struct engine *e, int fd, const char *state, double *saved,
  * reported and sets *status, and the others still run.
  */
 static int
-run_files(struct engine *e, char **files, int n, const char *state,
-    int *status, const char **why)
+run_files(struct engine *e, char **files, int n, const struct options *o,
+    struct state_file *f, int *status, const char **why)
 {
 	double saved = expert_now();
 	int i, r = 0;
@@ -265,7 +285,7 @@ run_files(struct engine *e, char **files, int n, const char *state,
 			*status = 1;
 			continue;
 		}
-		r = run(e, fd, state, &saved, why);
+		r = run(e, fd, o, f, &saved, why);
 		if (r == -2) {
 			warnx("cannot read '%s': %s", name, *why);
 			*status = 1;
@@ -275,6 +295,28 @@ run_files(struct engine *e, char **files, int n, const char *state,
 			close(fd);
 	}
 	return r;
+}
+
+/*
+ * Opens and locks the checkpoint at path for this process, or says why
+ * not: returns 0, or -1 after a message.
+ */
+static int
+hold(struct state_file *f, const char *path)
+{
+	const char *why;
+	long pid;
+
+	if (state_open(f, path, &pid, &why) == 0)
+		return 0;
+	if (errno == EAGAIN && pid > 0)
+		warnx("cannot use checkpoint '%s': in use by process %ld",
+		    path, pid);
+	else if (errno == EAGAIN || errno == EINVAL || errno == ENOENT)
+		warnx("cannot use checkpoint '%s': %s", path, why);
+	else
+		warn("cannot use checkpoint '%s': %s", path, why);
+	return -1;
 }
 
 /* Loads the checkpoint at path to merge it; NULL after a message. */
@@ -305,6 +347,7 @@ merge(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct model *m, *s, *base = NULL;
+	struct state_file f;
 	const char *out = NULL, *from = NULL, *why;
 	int c, i, status = 0;
 
@@ -327,9 +370,12 @@ merge(int argc, char *argv[])
 	argv += optind;
 	if (out == NULL || argc < 1)
 		usage();
+	if (hold(&f, out) == -1)
+		return 1;
 	if ((from != NULL && (base = load_state(from)) == NULL) ||
 	    (m = load_state(argv[0])) == NULL) {
 		model_free(base);
+		state_close(&f);
 		return 1;
 	}
 	for (i = 1; i < argc && status == 0; i++) {
@@ -341,10 +387,11 @@ merge(int argc, char *argv[])
 		}
 		model_free(s);
 	}
-	if (status == 0 && model_save(m, out, &why) == -1) {
+	if (status == 0 && model_save(m, &f, &why) == -1) {
 		warn("cannot write checkpoint '%s': %s", out, why);
 		status = 1;
 	}
+	state_close(&f);
 	model_free(m);
 	model_free(base);
 	return status;
@@ -387,6 +434,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	e->delim = '\t';
 	e->window = 1024;
 	e->max_failures = MAX_FAILURES;
+	o->save_every = SAVE_EVERY;
 	e->expert.jobs = 1;
 	e->expert.batch = 1;
 	e->expert.timeout = 60;
@@ -482,6 +530,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			e->max_failures = (int)number("--max-failures", optarg,
 			    0, 1e6, 1);
 			break;
+		case OPT_SAVE_EVERY:
+			o->save_every = number("--save-every", optarg, 0,
+			    1e9, 0);
+			break;
 		case OPT_RETRIES:
 			e->expert.retries = (int)number("--retries", optarg, 0,
 			    100, 1);
@@ -515,22 +567,41 @@ parse_options(int argc, char *argv[], struct options *o)
 	return optind;
 }
 
-/* The engine, with the model of the checkpoint or a new one; or exits. */
+/*
+ * The engine, with the model of the checkpoint (held in f) or a new one;
+ * or exits.  What would make the checkpoint fail at the end is refused
+ * now, before any expert call.
+ */
 static struct engine *
-make_engine(const struct options *o)
+make_engine(const struct options *o, struct state_file *f)
 {
 	struct model *m = NULL;
 	struct engine *e;
 	const char *why;
 	int r = 1;
 
+	if (o->state != NULL && hold(f, o->state) == -1)
+		exit(1);
 	if (o->state != NULL &&
-	    (r = model_load(o->state, &o->model, &m, &why)) == -1)
+	    (r = model_load_file(f, &o->model, &m, &why)) == -1) {
+		state_close(f);
 		errx(1, "cannot read checkpoint '%s': %s", o->state, why);
-	if (r == 1 && (m = model_new(&o->model, &why)) == NULL)
+	}
+	if (r == 1 && (m = model_new(&o->model, &why)) == NULL) {
+		state_close(f);
 		errx(1, "%s", why);
-	if ((e = engine_new(&o->engine, m, &why)) == NULL)
+	}
+	if (o->state != NULL && model_size_max(m) > STATE_MAXLEN) {
+		state_close(f);
+		errx(1, "cannot use checkpoint '%s': a model this size could "
+		    "not be saved (the payload may reach %.1f GiB, 4 GiB at "
+		    "most): use fewer --hash-bits or levels", o->state,
+		    (double)model_size_max(m) / (1 << 30));
+	}
+	if ((e = engine_new(&o->engine, m, &why)) == NULL) {
+		state_close(f);
 		errx(1, "%s", why);
+	}
 	return e;
 }
 
@@ -553,6 +624,7 @@ int
 main(int argc, char *argv[])
 {
 	struct options o;
+	struct state_file f = { NULL, -1, 0 };
 	struct engine *e;
 	const char *why = NULL;
 	double start = expert_now();
@@ -561,13 +633,13 @@ main(int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &o);
-	e = make_engine(&o);
+	e = make_engine(&o, &f);
 	/* The expert can tell how it is run (and so whether to number). */
 	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
 	    "each", 1);
 	catch_signals();
 	progress = !quiet && isatty(STDERR_FILENO);
-	r = run_files(e, argv + first, argc - first, o.state, &status, &why);
+	r = run_files(e, argv + first, argc - first, &o, &f, &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
 	if (progress)
@@ -576,10 +648,9 @@ main(int argc, char *argv[])
 		warnx("%s", why);
 		status = 1;
 	}
-	if (o.state != NULL && model_save(engine_model(e), o.state, &why) == -1) {
-		warn("cannot write checkpoint '%s': %s", o.state, why);
+	if (o.state != NULL && save(e, &f, o.state) == -1)
 		status = 1;
-	}
+	state_close(&f);
 	if (o.verbose)
 		summary(e, expert_now() - start);
 	if (status == 0 && engine_stats(e)->failed > 0)
