@@ -171,6 +171,9 @@ summary(const struct engine *e, double secs)
 	    (unsigned long long)s->items, (unsigned long long)s->cheap,
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
 	    share(s->expert, s->items), (unsigned long long)s->fallback);
+	if (s->gave_up)
+		fprintf(stderr, "cascade: the expert was given up on: %llu "
+		    "items not sent\n", (unsigned long long)s->skipped);
 	if (s->missing > 0)
 		fprintf(stderr, "cascade: %llu lines without the field\n",
 		    (unsigned long long)s->missing);
