@@ -528,7 +528,7 @@ split(struct slot *s, int persistent)
 
 	/* A last line without its newline still counts. */
 	if (s->lines + (s->outlen > 0 && end[-1] != '\n') != n)
-		return EXPERT_COUNT;
+		return persistent ? EXPERT_PROTOCOL : EXPERT_COUNT;
 	for (i = 0; i < n; i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
