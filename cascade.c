@@ -601,6 +601,17 @@ make_engine(const struct options *o, struct state_file *f)
 		    "most): use fewer --hash-bits or levels", o->state,
 		    (double)model_size_max(m) / (1 << 30));
 	}
+	/*
+	 * A new checkpoint is saved at once: the save is tried before any
+	 * expert call, and a run killed before its first save leaves a
+	 * valid (empty) checkpoint, not an empty file.
+	 */
+	if (o->state != NULL && f->created &&
+	    model_save(m, f, &why) == -1) {
+		model_free(m);
+		state_close(f);
+		errx(1, "cannot write checkpoint '%s': %s", o->state, why);
+	}
 	if ((e = engine_new(&o->engine, m, &why)) == NULL) {
 		state_close(f);
 		errx(1, "%s", why);

@@ -30,3 +30,15 @@ exec 3>&-
 wait $pid || fail "the first run failed: exit $?"
 # Released with the run: the next one may go.
 expect_status 0 timeout 10 "$CASCADE" -q --target 1 -s "$T/ck" -e "$X/rule" <"$T/in" >/dev/null
+# A new checkpoint is saved at the start: a run killed before its first
+# save leaves one that the next run loads (not an empty file).
+mkfifo "$T/fifo2"
+"$CASCADE" -q -s "$T/new" <"$T/fifo2" >/dev/null &
+pid=$!
+exec 4>"$T/fifo2"
+i=0
+while [ ! -s "$T/new" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -KILL $pid
+wait $pid || :
+exec 4>&-
+expect_status 0 timeout 10 "$CASCADE" -q -s "$T/new" <"$T/in" >/dev/null
