@@ -296,6 +296,7 @@ give_up(struct engine *e)
 
 		if (it->pending) {
 			skip(e, it);
+			e->st.asked--;	/* never sent */
 			n--;
 		}
 	}
