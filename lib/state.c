@@ -261,7 +261,8 @@ deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 			v->why = "cannot write";
 			return -1;
 		}
-	} while (v->z.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+	} while (v->z.avail_out == 0 ||
+	    (flush == Z_FINISH && r != Z_STREAM_END));
 	return 0;
 }
 
