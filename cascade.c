@@ -597,9 +597,10 @@ make_engine(const struct options *o, struct state_file *f)
 	if (o->state != NULL && model_size_max(m) > STATE_MAXLEN) {
 		state_close(f);
 		errx(1, "cannot use checkpoint '%s': a model this size could "
-		    "not be saved (the payload may reach %.1f GiB, 4 GiB at "
-		    "most): use fewer --hash-bits or levels", o->state,
-		    (double)model_size_max(m) / (1 << 30));
+		    "not be saved (its payload may take %.0f MiB, more than "
+		    "the 4096 MiB a checkpoint holds): use fewer --hash-bits "
+		    "or levels", o->state,
+		    (double)model_size_max(m) / (1 << 20));
 	}
 	/*
 	 * A new checkpoint is saved at once: the save is tried before any
