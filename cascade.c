@@ -648,11 +648,12 @@ main(int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &o);
+	/* Before the first save: a signal then leaves no temporary file. */
+	catch_signals();
 	e = make_engine(&o, &f);
 	/* The expert can tell how it is run (and so whether to number). */
 	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
 	    "each", 1);
-	catch_signals();
 	progress = !quiet && isatty(STDERR_FILENO);
 	r = run_files(e, argv + first, argc - first, &o, &f, &status, &why);
 	if (r == 0 && !stop)
