@@ -25,11 +25,13 @@
 
 #define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
+#define MAX_FAILURES	10	/* failed expert calls in a row to give up */
 
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_INPUT,
-	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_RETRIES, OPT_SEED,
-	OPT_STATS, OPT_STRICT, OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
+	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
+	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_STATS, OPT_STRICT,
+	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -47,10 +49,12 @@ static const struct option longopts[] = {
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "labels", required_argument, NULL, 'l' },
+	{ "max-failures", required_argument, NULL, OPT_MAX_FAILURES },
 	{ "model", required_argument, NULL, 'm' },
 	{ "print-input", no_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "state", required_argument, NULL, 's' },
 	{ "stats", required_argument, NULL, OPT_STATS },
@@ -69,6 +73,7 @@ struct options {
 	struct engine_opts engine;
 	const char *initial;	/* -i: the checkpoint to start from, or NULL */
 	const char *state;	/* -s: the checkpoint, or NULL */
+	double save_every;	/* seconds between saves; 0: at the end */
 	const char *stats;	/* --stats: the JSON summary, or NULL */
 	int verbose;
 	int strict;		/* --strict: a warning of the answers exits 4 */
@@ -79,9 +84,10 @@ static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial]\n"
 "               [-j jobs] [-l labels] [-m model] [-s state] [--target P]\n"
 "               [--budget N|X%] [--cache N] [--seed N] [--timeout sec]\n"
-"               [--retries N] [--batch N] [--expert-mode each|pipe]\n"
-"               [--window N] [--input text|features]\n"
-"               [--expert-input text|line] [--hash-bits N] [--stats file]\n"
+"               [--retries N] [--max-failures N] [--batch N]\n"
+"               [--expert-mode each|pipe] [--window N]\n"
+"               [--input text|features] [--expert-input text|line]\n"
+"               [--hash-bits N] [--save-every sec] [--stats file]\n"
 "               [--strict] [file ...]\n"
 "       cascade info [--json] state\n"
 "       cascade merge [-b base] -o state file ...\n";
@@ -101,8 +107,8 @@ static const char help_text[] =
 "  -m, --model lr|nb      add a cheap level, cheapest first (one lr)\n"
 "  -p, --print-input      append the input line to each output line\n"
 "  -q, --quiet            no warnings and no progress line\n"
-"  -s, --state FILE       load FILE if it exists; save it every 60 s and\n"
-"                         at the end\n"
+"  -s, --state FILE       load FILE if it exists, save it (--save-every)\n"
+"                         and at the end; one run at a time holds it\n"
 "  -v, --verbose          print a summary at the end\n"
 "      --target P         the agreement with the expert to aim at (0.95)\n"
 "      --budget N|X%      send at most N items, or X% of the items, to the\n"
@@ -112,6 +118,8 @@ static const char help_text[] =
 "      --seed N           seed of exploration and replays (1)\n"
 "      --timeout SEC      seconds per expert call, 0 for none (60)\n"
 "      --retries N        retries of a failed expert call (0)\n"
+"      --max-failures N   failed calls in a row before the expert is given\n"
+"                         up on for the run; 0 for never (10)\n"
 "      --batch N          items per expert call, 1 to 1024 (1)\n"
 "      --expert-mode M    each: a process per call; pipe: one kept process\n"
 "                         per job (each)\n"
@@ -121,6 +129,8 @@ static const char help_text[] =
 "      --expert-input W   what the expert reads: the item text, or the\n"
 "                         whole line (text)\n"
 "      --hash-bits N      2^N slots per level, 10 to 28 (20)\n"
+"      --save-every SEC   seconds between checkpoint saves; 0: at the end\n"
+"                         only (60)\n"
 "      --stats FILE       write the summary as JSON to FILE at the end\n"
 "      --strict           exit 4 after a warning about the answers\n"
 "  -h, --help             this help\n"
@@ -251,6 +261,9 @@ summary(const struct figures *f)
 	    share(s->cheap, s->items), (unsigned long long)s->expert,
 	    share(s->expert, s->items), (unsigned long long)s->invalid,
 	    (unsigned long long)s->cached, (unsigned long long)s->fallback);
+	if (s->gave_up)
+		fprintf(stderr, "cascade: the expert was given up on: %llu "
+		    "items not sent\n", (unsigned long long)s->skipped);
 	if (s->missing > 0)
 		fprintf(stderr, "cascade: %llu lines without the field\n",
 		    (unsigned long long)s->missing);
@@ -283,7 +296,7 @@ stats_json(FILE *out, const struct figures *f)
 		    i ? "," : "", f->m->level[i]->kind->name,
 		    (unsigned long long)s->by_level[i]);
 	fprintf(out, "],\"unfunded\":%llu,\"expert\":%llu,\"invalid\":%llu,"
-	    "\"cached\":%llu,\"fallback\":%llu,\"missing_field\":%llu,\"sent\":%llu,"
+	    "\"cached\":%llu,\"fallback\":%llu,\"skipped\":%llu,\"missing_field\":%llu,\"sent\":%llu,"
 	    "\"calls\":%llu,\"failed\":%llu,\"timeouts\":%llu,"
 	    "\"retries\":%llu,\"latency_mean\":%.6f,\"latency_p95\":%.6f,"
 	    "\"in_flight\":%.3f,\"agreement_estimated\":%.6f,"
@@ -292,7 +305,7 @@ stats_json(FILE *out, const struct figures *f)
 	    "\"peak_memory_mib\":%.1f}\n",
 	    (unsigned long long)s->unfunded, (unsigned long long)s->expert,
 	    (unsigned long long)s->invalid, (unsigned long long)s->cached,
-	    (unsigned long long)s->fallback,
+	    (unsigned long long)s->fallback, (unsigned long long)s->skipped,
 	    (unsigned long long)s->missing, (unsigned long long)s->asked,
 	    (unsigned long long)s->calls, (unsigned long long)s->failed,
 	    (unsigned long long)s->timeouts, (unsigned long long)s->retries,
@@ -397,9 +410,24 @@ advise(const struct options *o, const struct figures *f)
  * cannot be read.  While no line is complete the engine takes the
  * expert's answers, so output keeps up with a slow input.
  */
+/*
+ * Saves the checkpoint; a failure is reported, and the next save tries
+ * again.  Returns 0 or -1.
+ */
 static int
-run(struct engine *e, int fd, const char *state, double *saved,
-    const char **why)
+save(struct engine *e, struct state_file *f, const char *name)
+{
+	const char *why;
+
+	if (model_save(engine_model(e), f, &why) == 0)
+		return 0;
+	warn("cannot write checkpoint '%s': %s", name, why);
+	return -1;
+}
+
+static int
+run(struct engine *e, int fd, const struct options *o, struct state_file *f,
+    double *saved, const char **why)
 {
 	struct reader rd;
 	char *line;
@@ -421,8 +449,10 @@ run(struct engine *e, int fd, const char *state, double *saved,
 		r = engine_push(e, line, n, why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
-		if (r == 0 && state != NULL && expert_now() - *saved > SAVE_EVERY) {
-			r = model_save(engine_model(e), state, why);
+		/* A failed save is retried next time: the run goes on. */
+		if (r == 0 && o->state != NULL && o->save_every > 0 &&
+		    expert_now() - *saved > o->save_every) {
+			save(e, f, o->state);
 			*saved = expert_now();
 		}
 	}
@@ -436,8 +466,8 @@ run(struct engine *e, int fd, const char *state, double *saved,
  * reported and sets *status, and the others still run.
  */
 static int
-run_files(struct engine *e, char **files, int n, const char *state,
-    int *status, const char **why)
+run_files(struct engine *e, char **files, int n, const struct options *o,
+    struct state_file *f, int *status, const char **why)
 {
 	double saved = expert_now();
 	int i, r = 0;
@@ -452,7 +482,7 @@ run_files(struct engine *e, char **files, int n, const char *state,
 			*status = 1;
 			continue;
 		}
-		r = run(e, fd, state, &saved, why);
+		r = run(e, fd, o, f, &saved, why);
 		if (r == -2) {
 			warnx("cannot read '%s': %s", name, *why);
 			*status = 1;
@@ -462,6 +492,28 @@ run_files(struct engine *e, char **files, int n, const char *state,
 			close(fd);
 	}
 	return r;
+}
+
+/*
+ * Opens and locks the checkpoint at path for this process, or says why
+ * not: returns 0, or -1 after a message.
+ */
+static int
+hold(struct state_file *f, const char *path)
+{
+	const char *why;
+	long pid;
+
+	if (state_open(f, path, &pid, &why) == 0)
+		return 0;
+	if (errno == EAGAIN && pid > 0)
+		warnx("cannot use checkpoint '%s': in use by process %ld",
+		    path, pid);
+	else if (errno == EAGAIN || errno == EINVAL || errno == ENOENT)
+		warnx("cannot use checkpoint '%s': %s", path, why);
+	else
+		warn("cannot use checkpoint '%s': %s", path, why);
+	return -1;
 }
 
 /* Loads the checkpoint at path to `verb` it; NULL after a message. */
@@ -492,6 +544,7 @@ merge(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct model *m, *s, *base = NULL;
+	struct state_file f;
 	const char *out = NULL, *from = NULL, *why;
 	int c, i, status = 0;
 
@@ -514,9 +567,12 @@ merge(int argc, char *argv[])
 	argv += optind;
 	if (out == NULL || argc < 1)
 		usage();
+	if (hold(&f, out) == -1)
+		return 1;
 	if ((from != NULL && (base = load_state(from, "merge")) == NULL) ||
 	    (m = load_state(argv[0], "merge")) == NULL) {
 		model_free(base);
+		state_close(&f);
 		return 1;
 	}
 	for (i = 1; i < argc && status == 0; i++) {
@@ -528,10 +584,11 @@ merge(int argc, char *argv[])
 		}
 		model_free(s);
 	}
-	if (status == 0 && model_save(m, out, &why) == -1) {
+	if (status == 0 && model_save(m, &f, &why) == -1) {
 		warn("cannot write checkpoint '%s': %s", out, why);
 		status = 1;
 	}
+	state_close(&f);
 	model_free(m);
 	model_free(base);
 	return status;
@@ -679,6 +736,8 @@ parse_options(int argc, char *argv[], struct options *o)
 	e->budget_share = -1;
 	e->delim = '\t';
 	e->window = 1024;
+	e->max_failures = MAX_FAILURES;
+	o->save_every = SAVE_EVERY;
 	e->expert.jobs = 1;
 	e->expert.batch = 1;
 	e->expert.timeout = 60;
@@ -779,6 +838,14 @@ parse_options(int argc, char *argv[], struct options *o)
 				    "must be text or features");
 			m->mode_given = 1;
 			break;
+		case OPT_MAX_FAILURES:
+			e->max_failures = (int)number("--max-failures", optarg,
+			    0, 1e6, 1);
+			break;
+		case OPT_SAVE_EVERY:
+			o->save_every = number("--save-every", optarg, 0,
+			    1e9, 0);
+			break;
 		case OPT_RETRIES:
 			e->expert.retries = (int)number("--retries", optarg, 0,
 			    100, 1);
@@ -819,31 +886,65 @@ parse_options(int argc, char *argv[], struct options *o)
 }
 
 /*
- * The engine, with the model of the checkpoint (-i, else -s if it exists)
- * or a new one; or exits.  Warns when it can only guess.
+ * The engine, with the model of the checkpoint to start from (-i, else
+ * -s, held in f, if it exists) or a new one; or exits.  What would make
+ * the checkpoint fail at the end is refused now, before any expert call.
+ * Warns when it can only guess.
  */
 static struct engine *
-make_engine(struct options *o)
+make_engine(struct options *o, struct state_file *f)
 {
-	const char *from = o->initial ? o->initial : o->state, *why;
+	const char *why;
 	struct model *m = NULL;
 	struct engine *e;
 	int r = 1;
 
-	if (from != NULL && (r = model_load(from, &o->model, &m, &why)) != 0 &&
-	    (r == -1 || o->initial != NULL))
-		errx(1, "cannot read checkpoint '%s': %s", from,
+	if (o->state != NULL && hold(f, o->state) == -1)
+		exit(1);
+	if (o->initial != NULL &&
+	    (r = model_load(o->initial, &o->model, &m, &why)) != 0) {
+		state_close(f);
+		errx(1, "cannot read checkpoint '%s': %s", o->initial,
 		    r == 1 ? "no such file" : why);
-	if (r == 1 && (m = model_new(&o->model, &why)) == NULL)
+	}
+	if (o->initial == NULL && o->state != NULL &&
+	    (r = model_load_file(f, &o->model, &m, &why)) == -1) {
+		state_close(f);
+		errx(1, "cannot read checkpoint '%s': %s", o->state, why);
+	}
+	if (r == 1 && (m = model_new(&o->model, &why)) == NULL) {
+		state_close(f);
 		errx(1, "%s", why);
+	}
+	if (o->state != NULL && model_size_max(m) > STATE_MAXLEN) {
+		state_close(f);
+		errx(1, "cannot use checkpoint '%s': a model this size could "
+		    "not be saved (its payload may take %.0f MiB, more than "
+		    "the 4096 MiB a checkpoint holds): use fewer --hash-bits "
+		    "or levels", o->state,
+		    (double)model_size_max(m) / (1 << 20));
+	}
+	/*
+	 * A new checkpoint is saved at once: the save is tried before any
+	 * expert call, and a run killed before its first save leaves a
+	 * valid (empty) checkpoint, not an empty file.
+	 */
+	if (o->state != NULL && f->created &&
+	    model_save(m, f, &why) == -1) {
+		model_free(m);
+		state_close(f);
+		errx(1, "cannot write checkpoint '%s': %s", o->state, why);
+	}
 	if (o->engine.expert.cmd == NULL && m->level[0]->updates == 0) {
 		o->guessing = 1;
 		if (!quiet)
 			warnx("no expert (-e) and nothing learned: every label is "
 			    "a guess");
 	}
-	if ((e = engine_new(&o->engine, m, &why)) == NULL)
+	if ((e = engine_new(&o->engine, m, &why)) == NULL) {
+		state_close(f);
 		errx(1, "%s", why);
+	}
 	return e;
 }
 
@@ -891,6 +992,7 @@ int
 main(int argc, char *argv[])
 {
 	struct options o;
+	struct state_file f = { NULL, -1, 0 };
 	struct engine *e;
 	const char *why = NULL;
 	double start = expert_now();
@@ -901,11 +1003,15 @@ main(int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], "info") == 0)
 		return info(argc - 1, argv + 1);
 	first = parse_options(argc, argv, &o);
-	e = make_engine(&o);
+	/* Before the first save: a signal then leaves no temporary file. */
 	catch_signals();
+	e = make_engine(&o, &f);
+	/* The expert can tell how it is run (and so whether to number). */
+	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
+	    "each", 1);
 	/* A progress line would mix with output on the same terminal. */
 	progress = !quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
-	r = run_files(e, argv + first, argc - first, o.state, &status, &why);
+	r = run_files(e, argv + first, argc - first, &o, &f, &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
 	if (progress)
@@ -914,10 +1020,9 @@ main(int argc, char *argv[])
 		warnx("%s", why);
 		status = 1;
 	}
-	if (o.state != NULL && model_save(engine_model(e), o.state, &why) == -1) {
-		warn("cannot write checkpoint '%s': %s", o.state, why);
+	if (o.state != NULL && save(e, &f, o.state) == -1)
 		status = 1;
-	}
+	state_close(&f);
 	status = report(&o, e, start, status);
 	engine_free(e);
 	if (stop)

@@ -175,6 +175,12 @@ cache_count(const struct cache *c)
 	return c->used;
 }
 
+size_t
+cache_slots(const struct cache *c)
+{
+	return c->nslots;
+}
+
 void
 cache_merge(struct cache *dst, const struct cache *src)
 {

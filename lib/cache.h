@@ -39,8 +39,9 @@ int cache_find(const struct cache *c, const char *s, size_t n);
 /* Keeps label (>= 0) as the answer for the n bytes at s. */
 void cache_put(struct cache *c, const char *s, size_t n, int label);
 
-/* The answers kept. */
+/* The answers kept, and the most it can keep. */
 size_t cache_count(const struct cache *c);
+size_t cache_slots(const struct cache *c);
 
 /*
  * Adds the answers of src that dst lacks, where dst has room for them,

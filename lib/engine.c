@@ -16,6 +16,7 @@
 #include "engine.h"
 
 #define WARN_MAX	10	/* failed calls reported one by one */
+#define SLOT_KEEP	65536	/* bytes a window slot keeps after its line */
 
 enum { NO_LABEL = -1, INVALID = -2 };
 
@@ -42,6 +43,7 @@ struct engine {
 	uint64_t head, tail;
 	struct expert *x;
 	int gathered;		/* items waiting for a call to start */
+	int fails;		/* calls failed in a row */
 	struct engine_stats st;
 	int warned_field, warned_labels;
 	char msg[256];
@@ -116,7 +118,7 @@ engine_stats(const struct engine *e)
 static int
 budget_left(const struct engine *e)
 {
-	if (e->x == NULL)
+	if (e->x == NULL || e->st.gave_up)
 		return 0;
 	if (e->o.budget >= 0 && e->st.asked >= (uint64_t)e->o.budget)
 		return 0;
@@ -154,9 +156,11 @@ static int wait_one(struct engine *, const char **);
 static int
 send(struct engine *e, const char **why)
 {
-	while (expert_busy(e->x) == e->o.expert.jobs)
+	while (expert_busy(e->x) >= expert_jobs(e->x))
 		if (wait_one(e, why) == -1)
 			return -1;
+	if (e->gathered == 0)
+		return 0;	/* the expert gave up meanwhile */
 	if (expert_send(e->x) == -1) {
 		*why = "cannot start the expert";
 		return -1;
@@ -237,6 +241,9 @@ failure(const struct expert_done *d, char *buf, size_t size)
 		return "wrong number of answer lines for the batch";
 	case EXPERT_TIMEOUT:
 		return "timed out";
+	case EXPERT_PROTOCOL:
+		return "an answer line that does not start with the item's "
+		    "number and a tab";
 	case EXPERT_SIGNAL:
 		snprintf(buf, size, "killed by signal %d", d->code);
 		return buf;
@@ -266,6 +273,46 @@ fall_back(struct engine *e, struct item *it, const char *reason)
 		    e->st.failed == WARN_MAX ? " (no more such warnings)" : "");
 		warn(e);
 	}
+}
+
+/* Answers an item the expert will not be asked about by the best guess. */
+static void
+skip(struct engine *e, struct item *it)
+{
+	e->st.skipped++;
+	e->st.fallback++;
+	it->pending = 0;
+	it->source = "fallback";
+	it->label = it->v.best;
+	it->conf = it->v.bestconf;
+}
+
+/*
+ * Stops calling the expert: the items gathered for the next call, the
+ * newest that are pending, are answered at once.
+ */
+static void
+give_up(struct engine *e)
+{
+	uint64_t i;
+	int n = e->gathered;
+
+	e->st.gave_up = 1;
+	snprintf(e->msg, sizeof(e->msg), "expert failed %d calls in a row: "
+	    "not called again; the items left get the levels' best guess "
+	    "(fallback)", e->fails);
+	warn(e);
+	for (i = e->tail; n > 0 && i > e->head; i--) {
+		struct item *it = &e->win[(i - 1) % e->o.window];
+
+		if (it->pending) {
+			skip(e, it);
+			e->st.asked--;	/* never sent */
+			n--;
+		}
+	}
+	expert_discard(e->x);
+	e->gathered = 0;
 }
 
 /* Takes an expert answer into its item. */
@@ -342,6 +389,10 @@ complete(struct engine *e, const struct expert_done *d, const char **why)
 		else if (take(e, it, d->answer[i], d->len[i], why) == -1)
 			return -1;
 	}
+	if (d->status == EXPERT_OK)
+		e->fails = 0;
+	else if (++e->fails == e->o.max_failures && !e->st.gave_up)
+		give_up(e);
 	return 0;
 }
 
@@ -404,6 +455,17 @@ flush(struct engine *e, const char **why)
 			return -1;
 		}
 		e->head++;
+		/* One huge line does not keep its memory for the next. */
+		if (it->cap > SLOT_KEEP) {
+			free(it->line);
+			it->line = NULL;
+			it->cap = 0;
+		}
+		if (it->anscap > SLOT_KEEP) {
+			free(it->answer);
+			it->answer = NULL;
+			it->anscap = 0;
+		}
 	}
 	return 0;
 }
@@ -470,6 +532,8 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 			return -1;
 	} else if (level >= 0) {
 		answer_cheap(e, it, level);
+	} else if (e->st.gave_up) {
+		skip(e, it);
 	} else {
 		/* No expert to ask: the best cheap guess. */
 		it->label = it->v.best;
@@ -490,7 +554,7 @@ engine_idle(struct engine *e, int fd, const char **why)
 	if (e->x == NULL || poll(&p, 1, 0) != 0)
 		return 0;
 	/* The input has stalled: a batch that is not full goes now. */
-	if (e->gathered > 0 && expert_busy(e->x) < e->o.expert.jobs &&
+	if (e->gathered > 0 && expert_busy(e->x) < expert_jobs(e->x) &&
 	    send(e, why) == -1)
 		return -1;
 	while (expert_busy(e->x) > 0) {

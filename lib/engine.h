@@ -9,7 +9,12 @@
  * answer is learned by the model.
  *
  * With one job the engine waits for each expert answer before the next
- * line, so that a run is deterministic for a given seed.
+ * line, so that a run is deterministic for a given seed (but for a batch
+ * sent before it is full because the input stalled: engine_idle).
+ *
+ * After max_failures expert calls in a row have failed, the expert is
+ * not called again: every item it would have had, gathered ones included,
+ * gets the levels' best guess as "fallback".
  */
 #ifndef CASCADE_ENGINE_H
 #define CASCADE_ENGINE_H
@@ -39,6 +44,7 @@ struct engine_opts {
 	int64_t budget;		/* most items sent to the expert, or -1 */
 	double budget_share;	/* most items sent per item, or -1 */
 	size_t window;
+	int max_failures;	/* failed calls in a row to give up; 0: never */
 	struct expert_opts expert;	/* expert.cmd NULL: no expert */
 	int (*emit)(void *arg, const struct engine_result *r);
 	void (*warn)(void *arg, const char *msg);
@@ -63,6 +69,8 @@ struct engine_stats {
 	uint64_t explored;
 	double explored_weight, explored_agreed;	/* each weighs 1 / chance */
 	uint64_t missing;		/* lines without the field */
+	uint64_t skipped;		/* items not sent: the expert gave up */
+	int gave_up;			/* the expert is not called any more */
 	double cheap_agree;		/* sum of the cheap answers' estimates */
 	double expert_secs;		/* summed duration of expert calls */
 	uint64_t latency[LATENCY_BUCKETS];

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -23,8 +24,9 @@
 
 #define GRACE		1.0	/* seconds between TERM and KILL */
 #define BACKOFF		0.1	/* first pause before a retry, seconds */
+#define BACKOFF_MAX	5.0	/* longest pause before a retry, seconds */
 #define TICK		0.05	/* how often a silent child's exit is checked */
-#define SETTLE		0.01	/* quiet time after a persistent call's answers */
+#define OUT_MIN		256	/* first size of a slot's output buffer */
 
 enum { FREE, RUNNING, PAUSED };
 
@@ -39,8 +41,9 @@ struct slot {
 	int state;
 	struct call c;
 	size_t inoff;
-	char *out;		/* what the child wrote, up to a limit */
-	size_t outlen, outcap, lines, linelen;
+	char *out;		/* what the child wrote, up to outmax */
+	size_t outlen, outcap, outmax, lines, linelen;
+	int oom;		/* the output could not be kept */
 	char **answer;
 	size_t *len, ncap;
 	pid_t pid;		/* -1: no process */
@@ -49,13 +52,13 @@ struct slot {
 	int tries;
 	double first, start, wake;	/* wake: kill or retry time */
 	double eof;		/* when a persistent one closed its stdout */
-	double last;		/* when it last wrote */
 };
 
 struct expert {
 	struct expert_opts o;
 	struct slot *slot;
 	int busy;
+	int limit;		/* calls at once that the system allows */
 	struct call gather;
 	int next;		/* the slot to check first */
 	struct pollfd *pfd;
@@ -85,6 +88,7 @@ expert_new(const struct expert_opts *o)
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
 	x->o = *o;
+	x->limit = o->jobs;
 	x->slot = calloc((size_t)o->jobs, sizeof(*x->slot));
 	x->pfd = calloc(2 * (size_t)o->jobs + 1, sizeof(*x->pfd));
 	x->pslot = calloc(2 * (size_t)o->jobs, sizeof(*x->pslot));
@@ -162,10 +166,38 @@ expert_busy(const struct expert *x)
 }
 
 int
+expert_jobs(const struct expert *x)
+{
+	return x->limit;
+}
+
+void
+expert_discard(struct expert *x)
+{
+	x->gather.n = x->gather.inlen = 0;
+}
+
+double
+expert_backoff(int tries)
+{
+	double d = BACKOFF;
+
+	while (--tries > 0 && d < BACKOFF_MAX)
+		d *= 2;
+	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
+}
+
+int
 expert_add(struct expert *x, uint64_t tag, const char *s, size_t n)
 {
 	struct call *c = &x->gather;
+	char seq[24];
+	size_t k = 0;
 
+	/* In persistent mode an item goes out as SEQ TAB TEXT. */
+	if (x->o.persistent)
+		k = (size_t)snprintf(seq, sizeof(seq), "%llu\t",
+		    (unsigned long long)tag);
 	if (c->n == (size_t)x->o.batch) {
 		errno = ENOSPC;
 		return -1;
@@ -179,20 +211,25 @@ expert_add(struct expert *x, uint64_t tag, const char *s, size_t n)
 		c->tag = t;
 		c->cap = cap;
 	}
-	if (n + 1 > c->incap - c->inlen) {
+	if (n > SIZE_MAX - 32 - c->inlen) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (k + n + 1 > c->incap - c->inlen) {
 		size_t cap = c->incap ? c->incap : 256;
 		char *p;
 
-		while (n + 1 > cap - c->inlen)
+		while (k + n + 1 > cap - c->inlen)
 			cap *= 2;
 		if ((p = realloc(c->in, cap)) == NULL)
 			return -1;
 		c->in = p;
 		c->incap = cap;
 	}
-	memcpy(c->in + c->inlen, s, n);
-	c->in[c->inlen + n] = '\n';
-	c->inlen += n + 1;
+	memcpy(c->in + c->inlen, seq, k);
+	memcpy(c->in + c->inlen + k, s, n);
+	c->in[c->inlen + k + n] = '\n';
+	c->inlen += k + n + 1;
 	c->tag[c->n++] = tag;
 	return (int)c->n;
 }
@@ -260,8 +297,10 @@ spawn(struct expert *x, struct slot *s)
 
 /*
  * Keeps what the child wrote: each line cut to EXPERT_ANSWER_MAX bytes,
- * and no more than outcap bytes in all, but every newline counted, so that
- * a batch's answers are counted right whatever their length.
+ * and no more than outmax bytes in all, but every newline counted, so that
+ * a batch's answers are counted right whatever their length.  The buffer
+ * grows as the answers come (one byte more for a NUL), so that a large
+ * batch costs memory only for what it is answered.
  */
 static void
 keep(struct slot *s, const char *p, size_t n)
@@ -274,8 +313,22 @@ keep(struct slot *s, const char *p, size_t n)
 			s->linelen = 0;
 		} else if (s->linelen++ >= EXPERT_ANSWER_MAX)
 			continue;
-		if (s->outlen < s->outcap)
-			s->out[s->outlen++] = p[i];
+		if (s->outlen == s->outmax)
+			continue;
+		if (s->outlen == s->outcap) {
+			size_t cap = s->outcap ? 2 * s->outcap : OUT_MIN;
+			char *q;
+
+			if (cap > s->outmax)
+				cap = s->outmax;
+			if ((q = realloc(s->out, cap + 1)) == NULL) {
+				s->oom = 1;
+				continue;
+			}
+			s->out = q;
+			s->outcap = cap;
+		}
+		s->out[s->outlen++] = p[i];
 	}
 }
 
@@ -287,14 +340,47 @@ drain(struct slot *s)
 	ssize_t r;
 
 	while ((r = read(s->fdout, buf, sizeof(buf))) != 0) {
-		if (r > 0) {
+		if (r > 0)
 			keep(s, buf, (size_t)r);
-			s->last = expert_now();
-		} else if (errno != EINTR)
+		else if (errno != EINTR)
 			break;
 	}
 	if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 		closefd(&s->fdout);
+}
+
+/* Whether a spawn that failed with e may work later. */
+static int
+transient(int e)
+{
+	return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM;
+}
+
+/*
+ * The system refused slot s a process or descriptors: no more calls at
+ * once than the others that run, and an idle persistent process gives
+ * its descriptors to s.
+ */
+static void
+shrink(struct expert *x, struct slot *s)
+{
+	struct slot *idle = NULL;
+	int i, live = 0;
+
+	for (i = 0; i < x->o.jobs; i++) {
+		struct slot *t = &x->slot[i];
+
+		if (t == s)
+			continue;
+		if (t->state == RUNNING || t->pid != -1)
+			live++;
+		if (t->state == FREE && t->pid != -1)
+			idle = t;
+	}
+	if (live < x->limit)
+		x->limit = live > 0 ? live : 1;
+	if (idle != NULL)
+		finish(idle);
 }
 
 /* Starts (or, persistent, resumes) a try of slot s's call. */
@@ -312,10 +398,16 @@ try(struct expert *x, struct slot *s)
 		if (s->exited || s->outlen > 0 || s->fdin < 0 || s->fdout < 0)
 			finish(s);
 	}
-	if (s->pid == -1 && spawn(x, s) == -1)
-		return -1;
+	if (s->pid == -1 && spawn(x, s) == -1) {
+		if (!transient(errno))
+			return -1;
+		shrink(x, s);
+		if (spawn(x, s) == -1)
+			return -1;
+	}
 	s->inoff = 0;
 	s->outlen = s->lines = s->linelen = 0;
+	s->oom = 0;
 	s->killed = 0;
 	s->start = expert_now();
 	s->wake = x->o.timeout > 0 ? s->start + x->o.timeout : 0;
@@ -328,24 +420,28 @@ expert_send(struct expert *x)
 {
 	struct slot *s = NULL;
 	struct call c;
-	size_t need;
 	int i;
 
-	for (i = 0; i < x->o.jobs && s == NULL; i++)
-		if (x->slot[i].state == FREE)
+	/* A free slot, one whose process lives if there is one. */
+	for (i = 0; i < x->o.jobs; i++)
+		if (x->slot[i].state == FREE && (s == NULL ||
+		    (s->pid == -1 && x->slot[i].pid != -1)))
 			s = &x->slot[i];
 	if (s == NULL || x->gather.n == 0) {
 		errno = s == NULL ? EBUSY : EINVAL;
 		return -1;
 	}
-	need = x->gather.n * (EXPERT_ANSWER_MAX + 1);
-	if (need > s->outcap) {
-		char *p = realloc(s->out, need + 1);
-
-		if (p == NULL)
+	if (s->outcap > 4 * (size_t)EXPERT_ANSWER_MAX) {
+		/* A large batch's answers are not kept for the next call. */
+		free(s->out);
+		s->out = NULL;
+		s->outcap = 0;
+	}
+	s->outmax = x->gather.n * (EXPERT_ANSWER_MAX + 1);
+	if (s->out == NULL) {
+		if ((s->out = malloc(OUT_MIN + 1)) == NULL)
 			return -1;
-		s->out = p;
-		s->outcap = need;
+		s->outcap = OUT_MIN;
 	}
 	if (x->gather.n > s->ncap) {
 		char **a = realloc(s->answer, x->gather.n * sizeof(*a));
@@ -407,21 +503,42 @@ expert_answer(char *s, size_t n, size_t *len)
 	}
 }
 
-/* Splits the output of a call of several items (or of a persistent one). */
+char *
+expert_seq(char *s, size_t n, uint64_t seq, size_t *len)
+{
+	char want[24];
+	size_t k;
+
+	k = (size_t)snprintf(want, sizeof(want), "%llu\t",
+	    (unsigned long long)seq);
+	if (n < k || memcmp(s, want, k) != 0)
+		return NULL;
+	return expert_clean(s + k, n - k, len);
+}
+
+/*
+ * Splits the output of a call of several items, or of a persistent one,
+ * whose every line must carry its item's sequence number.
+ */
 static enum expert_status
-split(struct slot *s)
+split(struct slot *s, int persistent)
 {
 	char *p = s->out, *end = s->out + s->outlen, *nl;
 	size_t i, n = s->c.n;
 
 	/* A last line without its newline still counts. */
 	if (s->lines + (s->outlen > 0 && end[-1] != '\n') != n)
-		return EXPERT_COUNT;
+		return persistent ? EXPERT_PROTOCOL : EXPERT_COUNT;
 	for (i = 0; i < n; i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		s->answer[i] = expert_clean(p, (size_t)(nl - p), &s->len[i]);
+		if (!persistent)
+			s->answer[i] = expert_clean(p, (size_t)(nl - p),
+			    &s->len[i]);
+		else if ((s->answer[i] = expert_seq(p, (size_t)(nl - p),
+		    s->c.tag[i], &s->len[i])) == NULL)
+			return EXPERT_PROTOCOL;
 		s->answer[i][s->len[i]] = '\0';
 		p = nl + 1;
 	}
@@ -440,6 +557,9 @@ outcome(struct expert *x, struct slot *s, struct expert_done *d)
 		d->code = s->err;
 	} else if (s->killed) {
 		d->status = EXPERT_TIMEOUT;
+	} else if (s->oom) {
+		d->status = EXPERT_ERROR;
+		d->code = ENOMEM;
 	} else if (!x->o.persistent && WIFSIGNALED(s->wstatus)) {
 		d->status = EXPERT_SIGNAL;
 		d->code = WTERMSIG(s->wstatus);
@@ -458,15 +578,21 @@ outcome(struct expert *x, struct slot *s, struct expert_done *d)
 		s->answer[0][s->len[0]] = '\0';
 		d->status = EXPERT_OK;
 	} else
-		d->status = split(s);
+		d->status = split(s, x->o.persistent);
 	if (d->status != EXPERT_OK)
 		finish(s);
-	/* 126 and 127: the command cannot run; trying again is no use. */
-	if (d->status != EXPERT_OK && s->tries < retries && !s->err &&
+	/*
+	 * 126 and 127: the command cannot run, and a system call that failed
+	 * for good: trying again is no use.  Lack of processes, descriptors
+	 * or memory may pass.
+	 */
+	if (d->status != EXPERT_OK && s->tries < retries &&
+	    (!s->err || transient(s->err)) &&
 	    !(d->status == EXPERT_EXIT && d->code >= 126 && d->code <= 127)) {
 		s->tries++;
+		s->err = 0;
 		s->state = PAUSED;
-		s->wake = expert_now() + BACKOFF * (double)(1 << (s->tries - 1));
+		s->wake = expert_now() + expert_backoff(s->tries);
 		return 1;
 	}
 	d->n = s->c.n;
@@ -518,8 +644,11 @@ check(struct expert *x, struct slot *s, double t, struct expert_done *d)
 	}
 	if (!s->exited && waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid)
 		s->exited = 1;
-	/* Lines past the answers, written at once, are caught by waiting. */
-	if (x->o.persistent && s->lines >= s->c.n && t - s->last >= SETTLE)
+	/*
+	 * Every answer line carries its item's number: a stray line makes the
+	 * call fail, and one that comes after is seen by the next call.
+	 */
+	if (x->o.persistent && s->lines >= s->c.n)
 		return outcome(x, s, d) == 0;
 	/* A persistent expert that closed its stdout is dying: its status. */
 	if (x->o.persistent && s->fdout < 0 && !s->exited) {
@@ -574,9 +703,6 @@ expert_wait(struct expert *x, struct expert_done *d, int fd)
 				continue;
 			if (s->wake > 0 && s->wake < next)
 				next = s->wake;
-			if (x->o.persistent && s->lines >= s->c.n &&
-			    s->last + SETTLE < next)
-				next = s->last + SETTLE;
 			if (s->state != RUNNING)
 				continue;
 			/* Its stdout is closed: it is about to exit. */

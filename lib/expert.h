@@ -10,14 +10,21 @@
  *
  * In persistent mode each of the `jobs` slots starts the command once and
  * keeps it: a call writes its items and reads as many lines back, and the
- * process waits for the next call.  If it dies or times out, it is started
- * again and the call is retried.
+ * process waits for the next call.  There each item goes out as its tag in
+ * decimal, a TAB and the item, and each answer line must start with the
+ * same tag and a TAB: a line that does not (a banner, a blank line, an
+ * answer late from an earlier call) fails the call, so that an answer
+ * never lands on another item.  If the process dies, times out or writes
+ * such a line, it is started again and the call is retried.
  *
  * One poll() loop writes every child's stdin and reads every child's
  * stdout together, so no item is too large for the pipes; it kills a call
  * that runs past its timeout (TERM, then KILL a second later) and always
  * reaps the child.  A failed call is tried again up to `retries` times,
- * after a pause that doubles each time.
+ * after a pause that doubles each time, up to a few seconds.  When the
+ * system refuses a process or descriptors, the call is retried the same
+ * way, and no more calls run at once than the processes that did start
+ * (expert_jobs).
  *
  * The caller must ignore SIGPIPE: an expert may exit without reading.
  */
@@ -38,6 +45,7 @@ enum expert_status {
 	EXPERT_EXIT,		/* non-zero exit (code) */
 	EXPERT_SIGNAL,		/* killed by signal (code) */
 	EXPERT_TIMEOUT,		/* ran past the timeout, killed */
+	EXPERT_PROTOCOL,	/* persistent: a line without its item's tag */
 	EXPERT_ERROR		/* could not be started: errno in code */
 };
 
@@ -76,13 +84,26 @@ void expert_free(struct expert *x);
 int expert_busy(const struct expert *x);
 
 /*
+ * Returns the most calls that may be in flight: `jobs`, or fewer once the
+ * system refused a process or descriptors.
+ */
+int expert_jobs(const struct expert *x);
+
+/* Drops the items gathered by expert_add: they are not sent. */
+void expert_discard(struct expert *x);
+
+/* The pause in seconds before try number tries + 1 (tries >= 1). */
+double expert_backoff(int tries);
+
+/*
  * Adds an item (the n bytes at s, copied) to the call being gathered,
  * tagged tag.  Returns the number of items gathered, or -1 and errno.
  */
 int expert_add(struct expert *x, uint64_t tag, const char *s, size_t n);
 
 /*
- * Starts the call gathered by expert_add.  Needs expert_busy(x) < jobs.
+ * Starts the call gathered by expert_add.  Needs expert_busy(x) <
+ * expert_jobs(x).
  * Returns 0, or -1 and errno.
  */
 int expert_send(struct expert *x);
@@ -106,6 +127,14 @@ char *expert_clean(char *s, size_t n, size_t *len);
  * answer's start and sets *len.
  */
 char *expert_answer(char *s, size_t n, size_t *len);
+
+/*
+ * Finds the answer in one line (n bytes at s, no newline) of a persistent
+ * expert's output, which must start with seq in decimal and a TAB: returns
+ * its start, cleaned in place, and sets *len; or NULL when the line does
+ * not carry seq.
+ */
+char *expert_seq(char *s, size_t n, uint64_t seq, size_t *len);
 
 /* Seconds on the monotonic clock, which timeouts and latencies use. */
 double expert_now(void);

@@ -621,15 +621,57 @@ model_read(struct rbuf *b, const struct model_opts *o, struct model **out,
 	return 0;
 }
 
-int
-model_save(const struct model *m, const char *path, const char **why)
+static void
+fill(const void *arg, struct wbuf *b)
 {
-	struct wbuf b = { 0 };
+	model_write(arg, b);
+}
 
-	model_write(m, &b);
-	*why = state_write(path, &b);
-	wbuf_release(&b);
+int
+model_save(const struct model *m, struct state_file *f, const char **why)
+{
+	*why = state_save(f, fill, m);
 	return *why == NULL ? 0 : -1;
+}
+
+uint64_t
+model_size_max(const struct model *m)
+{
+	/* Labels, threshold, and each policy's ring: a generous bound. */
+	uint64_t n = 4096 + (uint64_t)LABELS_MAX * (4 + LABEL_MAXLEN);
+	size_t i;
+
+	for (i = 0; i < m->nlevels; i++)
+		n += ((uint64_t)m->level[i]->kind->slot << m->level[i]->bits) +
+		    (uint64_t)LABELS_MAX * 16 + ((uint64_t)1 << 20);
+	if (m->cache != NULL)
+		n += 24 + 12 * (uint64_t)cache_slots(m->cache);
+	return n;
+}
+
+/* model_read of a payload that a checkpoint gave, which it releases. */
+static int
+read_payload(struct wbuf *payload, const struct model_opts *o,
+    struct model **m, const char **why)
+{
+	struct rbuf b = { payload->p, payload->n, 0, 0, payload->version };
+	int r = model_read(&b, o, m, why);
+
+	wbuf_release(payload);
+	return r;
+}
+
+int
+model_load_file(struct state_file *f, const struct model_opts *o,
+    struct model **m, const char **why)
+{
+	struct wbuf payload;
+
+	if ((*why = state_load(f, &payload)) != NULL)
+		return -1;
+	if (payload.n == 0)
+		return 1;
+	return read_payload(&payload, o, m, why);
 }
 
 int
@@ -637,15 +679,10 @@ model_load(const char *path, const struct model_opts *o, struct model **m,
     const char **why)
 {
 	struct wbuf payload;
-	struct rbuf b;
-	int r;
 
 	if ((*why = state_read(path, &payload)) != NULL)
 		return errno == ENOENT ? 1 : -1;
-	b = (struct rbuf){ payload.p, payload.n, 0, 0, payload.version };
-	r = model_read(&b, o, m, why);
-	wbuf_release(&payload);
-	return r;
+	return read_payload(&payload, o, m, why);
 }
 
 /* Whether s can merge into d: the same hash size, input mode and levels. */

@@ -147,8 +147,19 @@ void model_write(const struct model *m, struct wbuf *b);
 int model_read(struct rbuf *b, const struct model_opts *o, struct model **m,
     const char **why);
 
-/* Saves m to the checkpoint at path atomically: 0, or -1, *why and errno. */
-int model_save(const struct model *m, const char *path, const char **why);
+/* Saves m to the checkpoint f atomically: 0, or -1, *why and errno. */
+int model_save(const struct model *m, struct state_file *f, const char **why);
+
+/*
+ * The most bytes m's checkpoint payload may take, whatever it learns
+ * (labels and policies included): more than STATE_MAXLEN, and it could
+ * not be saved.
+ */
+uint64_t model_size_max(const struct model *m);
+
+/* Loads the checkpoint f as model_load; 1 when f is empty (new). */
+int model_load_file(struct state_file *f, const struct model_opts *o,
+    struct model **m, const char **why);
 
 /*
  * Loads the checkpoint at path as model_read.  Returns 0, 1 when there is

@@ -1,5 +1,10 @@
 /*
  * state: checkpoint files (see state.h).
+ *
+ * A save streams the payload through deflate into the temporary file: the
+ * model writes into a small wbuf whose sink compresses each full buffer,
+ * so that saving needs little memory beyond the model's.  The header goes
+ * last, at the start of the file, once the CRC and the length are known.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +20,8 @@
 static const unsigned char magic[8] = "\x89" "CASCKP\n";
 
 #define HEADER	24
+#define CHUNK	65536	/* bytes of the buffers of a streamed save */
+#define LINKS	40	/* symbolic links followed to the checkpoint */
 
 void
 wbuf_release(struct wbuf *b)
@@ -26,8 +33,25 @@ wbuf_release(struct wbuf *b)
 void
 wbuf_bytes(struct wbuf *b, const void *s, size_t n)
 {
+	const unsigned char *q = s;
+	size_t k;
+
 	if (b->err)
 		return;
+	if (b->sink != NULL) {
+		while (n > 0 && !b->err) {
+			k = b->cap - b->n < n ? b->cap - b->n : n;
+			memcpy(b->p + b->n, q, k);
+			b->n += k;
+			q += k;
+			n -= k;
+			if (b->n == b->cap) {
+				b->err = b->sink(b->arg, b->p, b->n) == -1;
+				b->n = 0;
+			}
+		}
+		return;
+	}
 	if (n > b->cap - b->n) {
 		size_t cap = b->cap ? b->cap : 4096;
 		unsigned char *p;
@@ -204,61 +228,169 @@ file_mode(const char *path)
 	return 0666 & ~mask;
 }
 
-const char *
-state_write(const char *path, const struct wbuf *payload)
+/* A save in progress: the deflate stream into the temporary file. */
+struct save {
+	int fd;
+	z_stream z;
+	unsigned char out[CHUNK];
+	uint32_t crc;
+	uint64_t len;		/* payload bytes */
+	const char *why;
+};
+
+/* Deflates n bytes at p (flush: Z_NO_FLUSH or Z_FINISH) into the file. */
+static int
+deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 {
-	unsigned char *out;
-	uLongf zlen;
+	int r;
+
+	v->z.next_in = (unsigned char *)(uintptr_t)p;
+	v->z.avail_in = (uInt)n;
+	do {
+		v->z.next_out = v->out;
+		v->z.avail_out = sizeof(v->out);
+		r = deflate(&v->z, flush);
+		if (r == Z_STREAM_ERROR) {
+			v->why = "cannot compress";
+			errno = ENOMEM;
+			return -1;
+		}
+		n = sizeof(v->out) - v->z.avail_out;
+		v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
+		if (write_all(v->fd, v->out, n) == -1) {
+			v->why = "cannot write";
+			return -1;
+		}
+	} while (v->z.avail_out == 0 ||
+	    (flush == Z_FINISH && r != Z_STREAM_END));
+	return 0;
+}
+
+/* The sink of the save's wbuf. */
+static int
+save_sink(void *arg, const unsigned char *p, size_t n)
+{
+	struct save *v = arg;
+
+	if (n > STATE_MAXLEN - v->len) {
+		v->why = "checkpoint too big (its payload would pass 4 GiB)";
+		errno = EFBIG;
+		return -1;
+	}
+	v->len += n;
+	return deflate_out(v, p, n, Z_NO_FLUSH);
+}
+
+/*
+ * Writes the checkpoint filled by fill(arg) to the temporary file of
+ * path, and renames it over path.  When lockfd is not NULL the new file
+ * is locked before it takes path's name, *lockfd is closed and becomes
+ * the new file's descriptor.  NULL, or a reason with errno.
+ */
+static const char *
+save(const char *path, int *lockfd, void (*fill)(const void *, struct wbuf *),
+    const void *arg)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	unsigned char head[HEADER];
+	struct wbuf b = { 0 };
+	struct save *v;
 	char *tmp;
 	const char *why = NULL;
-	int fd, e;
+	int e, zinit = 0;
 
-	if (payload->err) {
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (b.p = malloc(CHUNK)) == NULL ||
+	    (tmp = malloc(strlen(path) + 8)) == NULL) {
+		free(v);
+		free(b.p);
 		errno = ENOMEM;
 		return "out of memory";
 	}
-	zlen = compressBound(payload->n);
-	if ((out = malloc(HEADER + zlen)) == NULL)
-		return "out of memory";
-	if (compress2(out + HEADER, &zlen, payload->p, payload->n, 1) != Z_OK) {
-		free(out);
-		errno = ENOMEM;
-		return "cannot compress";
-	}
-	memcpy(out, magic, 8);
-	put_le(out + 8, STATE_VERSION, 4);
-	put_le(out + 12, crc32(0, out + HEADER, zlen), 4);
-	put_le(out + 16, payload->n, 8);
-
-	if ((tmp = malloc(strlen(path) + 8)) == NULL) {
-		free(out);
-		return "out of memory";
-	}
+	b.cap = CHUNK;
+	b.sink = save_sink;
+	b.arg = v;
 	sprintf(tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		free(out);
+	if ((v->fd = mkstemp(tmp)) < 0) {
+		free(v);
+		free(b.p);
 		free(tmp);
 		return "cannot create temporary file";
 	}
-	if (fchmod(fd, file_mode(path)) == -1)
+	memset(head, 0, sizeof(head));
+	if (fchmod(v->fd, file_mode(path)) == -1)
 		why = "cannot set the file mode";
-	else if (write_all(fd, out, HEADER + zlen) == -1)
+	else if (lockfd != NULL && fcntl(v->fd, F_SETLK, &fl) == -1)
+		why = "cannot lock";
+	else if (write_all(v->fd, head, HEADER) == -1)
 		why = "cannot write";
-	else if (fsync(fd) == -1)
-		why = "cannot sync";
-	if (close(fd) == -1 && why == NULL)
-		why = "cannot write";
+	else if (deflateInit(&v->z, 1) != Z_OK) {
+		why = "cannot compress";
+		errno = ENOMEM;
+	} else
+		zinit = 1;
+	if (why == NULL) {
+		fill(arg, &b);
+		if (!b.err && b.n > 0)
+			b.err = save_sink(v, b.p, b.n) == -1;
+		if (!b.err && deflate_out(v, NULL, 0, Z_FINISH) == -1)
+			b.err = 1;
+		if (b.err)
+			why = v->why != NULL ? v->why : "out of memory";
+	}
+	if (why == NULL) {
+		memcpy(head, magic, 8);
+		put_le(head + 8, STATE_VERSION, 4);
+		put_le(head + 12, v->crc, 4);
+		put_le(head + 16, v->len, 8);
+		if (pwrite(v->fd, head, HEADER, 0) != HEADER)
+			why = "cannot write";
+		else if (fsync(v->fd) == -1)
+			why = "cannot sync";
+	}
+	e = errno;
+	if (zinit)
+		deflateEnd(&v->z);
+	errno = e;
 	if (why == NULL && rename(tmp, path) == -1)
 		why = "cannot rename temporary file";
 	if (why != NULL) {
 		e = errno;
 		unlink(tmp);
+		close(v->fd);
 		errno = e;
-	} else
+	} else {
 		sync_dir(path);
-	free(out);
+		if (lockfd != NULL) {
+			/* The old file, and its lock, are gone from path. */
+			if (*lockfd >= 0)
+				close(*lockfd);
+			*lockfd = v->fd;
+		} else if (close(v->fd) == -1)
+			why = "cannot write";
+	}
+	free(v);
+	free(b.p);
 	free(tmp);
 	return why;
+}
+
+static void
+fill_payload(const void *arg, struct wbuf *b)
+{
+	const struct wbuf *payload = arg;
+
+	wbuf_bytes(b, payload->p, payload->n);
+}
+
+const char *
+state_write(const char *path, const struct wbuf *payload)
+{
+	if (payload->err) {
+		errno = ENOMEM;
+		return "out of memory";
+	}
+	return save(path, NULL, fill_payload, payload);
 }
 
 /*
@@ -326,43 +458,246 @@ read_all(int fd, unsigned char *p, size_t n)
 	return NULL;
 }
 
-const char *
-state_read(const char *path, struct wbuf *payload)
+/*
+ * Reads the checkpoint open at fd, from its start, into *payload; an
+ * empty file gives an empty payload when empty_ok.  NULL, or a reason.
+ */
+static const char *
+read_fd(int fd, struct wbuf *payload, int empty_ok)
 {
 	unsigned char head[HEADER], *file = NULL;
 	struct stat st;
 	const char *why;
 	uint64_t len;
 	size_t n;
-	int fd;
 
 	memset(payload, 0, sizeof(*payload));
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return "cannot open";
-	if (fstat(fd, &st) == -1) {
-		why = "cannot stat";
-		goto out;
-	}
+	if (fstat(fd, &st) == -1)
+		return "cannot stat";
 	errno = EINVAL;
-	if (!S_ISREG(st.st_mode)) {
-		why = "not a regular file";
-		goto out;
-	}
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (st.st_size == 0 && empty_ok)
+		return NULL;
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return "cannot read";
 	/* The header first: a file that is no checkpoint is not read whole. */
 	n = (size_t)st.st_size;
 	if ((why = read_all(fd, head, n < HEADER ? n : HEADER)) != NULL ||
 	    (why = header(head, n, &len)) != NULL)
-		goto out;
+		return why;
 	if ((file = malloc(n)) == NULL) {
-		why = "out of memory";
 		errno = ENOMEM;
-		goto out;
+		return "out of memory";
 	}
 	memcpy(file, head, HEADER);
 	if ((why = read_all(fd, file + HEADER, n - HEADER)) == NULL)
 		why = state_unpack(file, n, payload);
-out:
 	free(file);
-	close(fd);
 	return why;
+}
+
+const char *
+state_read(const char *path, struct wbuf *payload)
+{
+	const char *why;
+	int fd, e;
+
+	memset(payload, 0, sizeof(*payload));
+	/* Not blocked by a FIFO: it is refused as no regular file. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return "cannot open";
+	why = read_fd(fd, payload, 0);
+	e = errno;
+	close(fd);
+	errno = e;
+	return why;
+}
+
+/*
+ * The file that path names once its symbolic links are followed (a link
+ * to no file yet names the file it would be); NULL and errno.
+ */
+static char *
+resolve(const char *path)
+{
+	struct stat st;
+	char *p, *q, *link, *slash;
+	ssize_t n;
+	int i;
+
+	if ((p = strdup(path)) == NULL)
+		return NULL;
+	for (i = 0; i < LINKS; i++) {
+		if (lstat(p, &st) == -1 || !S_ISLNK(st.st_mode))
+			return p;
+		if ((link = malloc((size_t)st.st_size + 1)) == NULL)
+			break;
+		if ((n = readlink(p, link, (size_t)st.st_size + 1)) < 0 ||
+		    n > st.st_size) {
+			free(link);
+			if (n >= 0)
+				errno = EAGAIN;
+			break;
+		}
+		link[n] = '\0';
+		slash = strrchr(p, '/');
+		if (link[0] == '/' || slash == NULL) {
+			free(p);
+			p = link;
+			continue;
+		}
+		/* A relative link is relative to the link's directory. */
+		if ((q = malloc((size_t)(slash - p) + 2 + (size_t)n)) == NULL) {
+			free(link);
+			break;
+		}
+		sprintf(q, "%.*s/%s", (int)(slash - p), p, link);
+		free(link);
+		free(p);
+		p = q;
+	}
+	if (i == LINKS)
+		errno = ELOOP;
+	free(p);
+	return NULL;
+}
+
+/* Whether a file can be made in the directory of path (and removed). */
+static int
+dir_writable(const char *path)
+{
+	char *tmp;
+	int fd, e;
+
+	if ((tmp = malloc(strlen(path) + 8)) == NULL)
+		return -1;
+	sprintf(tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	e = errno;
+	free(tmp);
+	errno = e;
+	return fd >= 0 ? 0 : -1;
+}
+
+int
+state_open(struct state_file *f, const char *path, long *holder,
+    const char **why)
+{
+	struct flock fl;
+	struct stat st, now;
+	int i, flags, e;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	*holder = 0;
+	if ((f->path = resolve(path)) == NULL) {
+		*why = errno == ELOOP ? "too many symbolic links" :
+		    "out of memory";
+		return -1;
+	}
+	for (i = 0; i < LINKS; i++) {
+		if (stat(f->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			*why = "not a regular file";
+			errno = EINVAL;
+			goto fail;
+		}
+		f->created = stat(f->path, &st) == -1;
+		/* Not blocked by a FIFO put there since. */
+		if ((f->fd = open(f->path, O_RDWR | O_CREAT | O_NONBLOCK |
+		    O_CLOEXEC, 0666)) == -1) {
+			*why = errno == ENOENT ? "no such directory" :
+			    "cannot open for writing";
+			goto fail;
+		}
+		if (fstat(f->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			*why = "not a regular file";
+			errno = EINVAL;
+			goto fail;
+		}
+		if ((flags = fcntl(f->fd, F_GETFL)) == -1 ||
+		    fcntl(f->fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+			*why = "cannot open";
+			goto fail;
+		}
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(f->fd, F_SETLK, &fl) == -1) {
+			e = errno;
+			if (e == EACCES || e == EAGAIN) {
+				memset(&fl, 0, sizeof(fl));
+				fl.l_type = F_WRLCK;
+				fl.l_whence = SEEK_SET;
+				if (fcntl(f->fd, F_GETLK, &fl) == 0 &&
+				    fl.l_type != F_UNLCK)
+					*holder = (long)fl.l_pid;
+				f->created = 0;
+				*why = "in use by another process";
+				errno = EAGAIN;
+			} else {
+				*why = "cannot lock";
+				errno = e;
+			}
+			goto fail;
+		}
+		/* Locked: still the file at path, not one renamed away? */
+		if (stat(f->path, &now) == 0 && now.st_dev == st.st_dev &&
+		    now.st_ino == st.st_ino)
+			break;
+		close(f->fd);
+		f->fd = -1;
+	}
+	if (f->fd == -1) {
+		*why = "keeps changing";
+		errno = EAGAIN;
+		goto fail;
+	}
+	if (dir_writable(f->path) == -1) {
+		*why = "cannot create a file in its directory";
+		goto fail;
+	}
+	return 0;
+fail:
+	e = errno;
+	state_close(f);
+	errno = e;
+	return -1;
+}
+
+const char *
+state_load(struct state_file *f, struct wbuf *payload)
+{
+	/* Empty because we made it; an empty file found is refused. */
+	return read_fd(f->fd, payload, f->created);
+}
+
+const char *
+state_save(struct state_file *f, void (*fill)(const void *, struct wbuf *),
+    const void *arg)
+{
+	const char *why = save(f->path, &f->fd, fill, arg);
+
+	if (why == NULL)
+		f->created = 0;
+	return why;
+}
+
+void
+state_close(struct state_file *f)
+{
+	struct stat st;
+
+	if (f->fd >= 0) {
+		/* A checkpoint made for this run and never saved goes. */
+		if (f->created && fstat(f->fd, &st) == 0 && st.st_size == 0)
+			unlink(f->path);
+		close(f->fd);
+	}
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 }

@@ -16,7 +16,14 @@
  * which never reads past the end and remembers that it tried.  Files are
  * written to a temporary file in the same directory, synced and renamed
  * over the old one, so a crash leaves the old file or the new one; it
- * keeps the old file's mode.
+ * keeps the old file's mode.  The payload streams through zlib as it is
+ * written: a save needs a few buffers, not copies of the payload.
+ *
+ * A run holds its checkpoint with state_open: the file its symbolic links
+ * lead to (a save replaces that file and leaves the links), locked with an
+ * fcntl() write lock for as long as it is open, so that two runs never
+ * write the same checkpoint.  Each save locks the new file before it
+ * takes the name, so the name is never free.
  */
 #ifndef CASCADE_STATE_H
 #define CASCADE_STATE_H
@@ -29,13 +36,17 @@
 #define STATE_MAXLEN	((uint64_t)1 << 32)	/* payload bytes */
 
 /*
- * A growing output buffer; err is set once an allocation failed.  A
- * payload read from a checkpoint has the file's format version.
+ * A growing output buffer; err is set once an allocation failed.  With a
+ * sink, it is a fixed buffer of cap bytes that the sink empties whenever
+ * it is full; err is set once the sink returned -1.  A payload read from a
+ * checkpoint has the file's format version.
  */
 struct wbuf {
 	unsigned char *p;
 	size_t n, cap;
 	int err;
+	int (*sink)(void *arg, const unsigned char *p, size_t n);
+	void *arg;
 	uint32_t version;
 };
 
@@ -68,6 +79,43 @@ double rbuf_f64(struct rbuf *b);
  * failure (errno set when a system call failed); path is then untouched.
  */
 const char *state_write(const char *path, const struct wbuf *payload);
+
+/* A checkpoint held by a run. */
+struct state_file {
+	char *path;		/* the file itself, symbolic links followed */
+	int fd;			/* open and locked */
+	int created;		/* by state_open, and not saved yet */
+};
+
+/*
+ * Opens the checkpoint at path for a run (creating it empty when there is
+ * none), locks it, and checks that it can be replaced.  Returns 0, or -1
+ * with *why and errno; errno EAGAIN and *holder the process id (0 when
+ * unknown) when another process holds it.  Never blocks on a FIFO.
+ */
+int state_open(struct state_file *f, const char *path, long *holder,
+    const char **why);
+
+/*
+ * Reads f's checkpoint into *payload, which is empty (n 0) when
+ * state_open made the file: a new checkpoint.  NULL, or a reason as
+ * state_read (an empty file that was there is refused).
+ */
+const char *state_load(struct state_file *f, struct wbuf *payload);
+
+/*
+ * Replaces f's checkpoint by the payload that fill(arg, b) writes to b,
+ * atomically, keeping the lock.  Refuses a payload over STATE_MAXLEN,
+ * which could not be read back (errno EFBIG).  NULL, or a reason.
+ */
+const char *state_save(struct state_file *f,
+    void (*fill)(const void *arg, struct wbuf *b), const void *arg);
+
+/*
+ * Releases f, and its lock.  A file that state_open created and that was
+ * never saved is removed.  Accepts a released f.
+ */
+void state_close(struct state_file *f);
 
 /*
  * Reads the checkpoint at path into *payload (which the caller releases).

@@ -547,8 +547,9 @@ test_batch_count(void)
 static void
 test_persistent(void)
 {
-	/* Answers "PID item", so that the process can be told apart. */
-	const char *cmd = "while IFS= read -r l; do echo \"$$ $l\"; done";
+	/* Answers "N TAB PID item", so that the process can be told apart. */
+	const char *cmd = "t=$(printf '\\t'); while IFS=\"$t\" read -r n l; do "
+	    "printf '%s\\t%s %s\\n' \"$n\" $$ \"$l\"; done";
 	struct expert *x = pool_opts(cmd, 1, 2, 1, 5, 0);
 	struct expert_done d;
 	char pid[32] = "", *sp;
@@ -637,6 +638,52 @@ test_persistent_restart(void)
 	no_children("persistent exit");
 }
 
+/*
+ * Persistent: a line that does not carry the item's number (a banner, an
+ * answer to the item before) fails the call; it is never taken.
+ */
+static void
+test_persistent_seq(void)
+{
+	struct expert *x;
+	struct expert_done d;
+	char line[32];
+	size_t len;
+
+	strcpy(line, "12\t yes ");
+	assert(strcmp(expert_seq(line, strlen(line), 12, &len), "yes ") == 0);
+	assert(len == 3);
+	strcpy(line, "12\tyes");
+	assert(expert_seq(line, strlen(line), 1, &len) == NULL);
+	assert(expert_seq(line, strlen(line), 123, &len) == NULL);
+	strcpy(line, "12 yes");
+	assert(expert_seq(line, strlen(line), 12, &len) == NULL);
+	assert(expert_seq(line, 0, 0, &len) == NULL);
+
+	x = pool_opts("echo banner; while IFS= read -r l; do echo \"$l\"; done",
+	    1, 1, 1, 5, 2);
+	assert(submit(x, 7, "seven", 5) == 0);
+	assert(expert_wait(x, &d, -1) == 0);
+	assert(d.status == EXPERT_PROTOCOL && d.retries == 3);
+	expert_free(x);
+	no_children("persistent banner");
+}
+
+/* The pause before a retry doubles, up to a cap, and never overflows. */
+static void
+test_backoff(void)
+{
+	int i;
+
+	assert(expert_backoff(1) > 0);
+	assert(expert_backoff(2) == 2 * expert_backoff(1));
+	for (i = 1; i < 1000; i++) {
+		assert(expert_backoff(i + 1) >= expert_backoff(i));
+		assert(expert_backoff(i) <= 5);
+	}
+	assert(expert_backoff(1 << 30) == expert_backoff(40));
+}
+
 /* *stop set: expert_wait returns EINTR; the call is still there. */
 static void
 test_stop(void)
@@ -717,6 +764,8 @@ main(void)
 	test_batch_count();
 	test_persistent();
 	test_persistent_restart();
+	test_persistent_seq();
+	test_backoff();
 	test_stop();
 	test_free_busy();
 	no_children("the end");

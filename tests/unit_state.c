@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/state.h"
@@ -588,6 +589,97 @@ test_write_relative(void)
 	assert(chdir(cwd) == 0);
 }
 
+static void
+fill_bytes(const void *arg, struct wbuf *b)
+{
+	const struct wbuf *w = arg;
+
+	wbuf_bytes(b, w->p, w->n);
+}
+
+/* Whether a child process can open (and lock) the checkpoint at p. */
+static int
+child_opens(const char *p, long *holder)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		struct state_file f;
+		const char *why;
+		long h;
+
+		if (state_open(&f, p, &h, &why) == 0)
+			_exit(0);
+		_exit(errno == EAGAIN && h == (long)getppid() ? 1 : 2);
+	}
+	assert(pid > 0);
+	assert(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	*holder = WEXITSTATUS(st);
+	return WEXITSTATUS(st) == 0;
+}
+
+/*
+ * state_open: through links to the file, locked against other processes
+ * across saves, a new file removed unless saved, FIFOs and directories
+ * refused without blocking.
+ */
+static void
+test_open(void)
+{
+	char pb[256], lb[256], fb[256];
+	const char *p = path(pb, sizeof(pb), "held.ckpt");
+	const char *l = path(lb, sizeof(lb), "held.link");
+	struct state_file f;
+	struct wbuf w, got;
+	const char *why;
+	long holder;
+
+	assert(symlink("held.ckpt", l) == 0);
+	assert(state_open(&f, l, &holder, &why) == 0);
+	assert(strcmp(f.path, p) == 0 && f.created);
+	assert(state_load(&f, &got) == NULL && got.n == 0);
+	assert(!child_opens(l, &holder) && holder == 1);
+	assert(!child_opens(p, &holder) && holder == 1);
+	payload(&w, 3, 200000);
+	assert(state_save(&f, fill_bytes, &w) == NULL);
+	assert(!f.created);
+	/* Still held after the save replaced the file. */
+	assert(!child_opens(p, &holder) && holder == 1);
+	assert(state_load(&f, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	state_close(&f);
+	assert(child_opens(l, &holder));
+	/* The link is still a link; the file holds the payload. */
+	{
+		struct stat st;
+
+		assert(lstat(l, &st) == 0 && S_ISLNK(st.st_mode));
+	}
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	wbuf_release(&w);
+	assert(unlink(l) == 0 && unlink(p) == 0);
+
+	/* Made and never saved: removed by state_close. */
+	assert(state_open(&f, p, &holder, &why) == 0);
+	assert(access(p, F_OK) == 0);
+	state_close(&f);
+	assert(access(p, F_OK) == -1 && entries() == 0);
+
+	/* No directory, a directory, a FIFO: refused, and at once. */
+	assert(state_open(&f, path(fb, sizeof(fb), "no/x"), &holder,
+	    &why) == -1 && errno == ENOENT);
+	assert(state_open(&f, dir, &holder, &why) == -1 && errno == EINVAL);
+	assert(mkfifo(path(fb, sizeof(fb), "fifo"), 0600) == 0);
+	assert(state_open(&f, fb, &holder, &why) == -1 && errno == EINVAL);
+	assert(strcmp(why, "not a regular file") == 0);
+	assert(unlink(fb) == 0);
+	assert(entries() == 0);
+}
+
 int
 main(void)
 {
@@ -605,6 +697,7 @@ main(void)
 	test_write_fails_keeps_old();
 	test_write_relative();
 	test_roundtrip_empty();
+	test_open();
 	assert(entries() == 0);
 	assert(rmdir(dir) == 0);
 	printf("unit_state: all passed\n");

@@ -5,12 +5,12 @@
 # case is about the labels (--cache 0: the repeated items are asked again).
 "$GEN" 9 5000 | cut -d ' ' -f 1-3 >"$T/in"
 # Answers item N of the run with "labelPID.N": never the same label twice.
-cmd='n=0; while IFS= read -r x; do n=$((n + 1)); echo "label$$.$n"; done'
+cmd='n=0; while IFS= read -r x; do n=$((n + 1)); printf "%s\tlabel$$.$n\n" "${x%%	*}"; done'
 # peak FILE: the peak memory in MiB from a -v summary.
 peak() {
 	awk '/MiB peak memory/ { for (i = 2; i <= NF; i++) if ($i == "MiB") print int($(i - 1)) }' "$1"
 }
-expect_status 0 timeout 60 "$CASCADE" -v --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
+expect_status 0 timeout 240 "$CASCADE" -v --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
 	-e "$cmd" <"$T/in" >"$T/out" 2>"$T/err"
 check_lines 5000 "$T/out"
 check_columns "$T/out"
@@ -27,7 +27,7 @@ mib=$(peak "$T/err")
 [ "$mib" -lt 300 ] || fail "peak memory $mib MiB, expected under 300"
 # The full label set survives the checkpoint; a resumed run warns once more, and learns nothing new.
 "$GEN" 10 300 >"$T/in2"
-expect_status 0 timeout 60 "$CASCADE" -v --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
+expect_status 0 timeout 240 "$CASCADE" -v --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
 	-e "$cmd" <"$T/in2" >"$T/out2" 2>"$T/err2"
 check_lines 300 "$T/out2"
 check_columns "$T/out2"
@@ -36,7 +36,7 @@ grep -q ' 300 invalid answers' "$T/err2" || fail "resumed run: expected 300 inva
 mib=$(peak "$T/err2")
 [ "$mib" -lt 300 ] || fail "resumed run: peak memory $mib MiB, expected under 300"
 # -q silences the warning.
-expect_status 0 timeout 60 "$CASCADE" -q --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
+expect_status 0 timeout 240 "$CASCADE" -q --target 1 --cache 0 --expert-mode pipe --batch 100 -s "$T/state" \
 	-e "$cmd" <"$T/in2" >"$T/out3" 2>"$T/err3"
 [ ! -s "$T/err3" ] || fail "-q: messages on stderr: $(cat "$T/err3")"
 check_lines 300 "$T/out3"

@@ -6,11 +6,14 @@ w=$T/w h=$T/home
 mkdir -p "$w/bin" "$h/bin" "$h/in" "$h/out" "$h/.cache"
 cd "$w"
 # Stand-ins: llm, ./ask-llm and the like answer each line on their stdin
-# as the rule expert would, a write each (pipe mode needs it).
+# as the rule expert would, a write each, numbered in pipe mode.
 cat >"$w/answer" <<'EOS'
 #!/bin/sh
+tab=$(printf '\t')
 while IFS= read -r l; do
-	case $l in *good*) echo positive ;; *) echo negative ;; esac
+	seq=
+	[ "${CASCADE_EXPERT_MODE:-}" != pipe ] || seq=${l%%"$tab"*}$tab
+	case $l in *good*) echo "${seq}positive" ;; *) echo "${seq}negative" ;; esac
 done
 EOS
 chmod +x "$w/answer"

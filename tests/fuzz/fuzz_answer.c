@@ -8,11 +8,14 @@
  * over the outputs; the raw output is also mapped to the open set, which
  * must refuse what is not a valid label.  Invariants are checked with
  * abort(): an answer has no control byte and no white space at either end;
- * a label never holds a TAB or control byte.  Built with libFuzzer by
+ * a label never holds a TAB or control byte.  The first line is also read
+ * as a pipe-mode answer line (expert_seq): taken only when it starts with
+ * the number asked for and a TAB.  Built with libFuzzer by
  * `make fuzz`, and with tests/fuzz/replay.c by `make test`.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +55,41 @@ check_id(const struct labels *l, int id)
 		abort();
 }
 
+/*
+ * The first line of the output as a pipe-mode answer line, for the number
+ * its leading digits give (when they fit) and for the next one: taken
+ * only with exactly that number and a TAB first, cleaned.
+ */
+static void
+seq_line(const uint8_t *p, size_t n, char *buf)
+{
+	const uint8_t *nl = memchr(p, '\n', n);
+	unsigned long long seq = 0;
+	size_t m = nl ? (size_t)(nl - p) : n, i, k, len;
+	char want[24], *a;
+	int w;
+
+	for (k = 0; k < m && k < 19 && p[k] >= '0' && p[k] <= '9'; k++)
+		seq = seq * 10 + (p[k] - '0');
+	for (w = 0; w < 2; w++, seq++) {
+		memcpy(buf, p, m);
+		a = expert_seq(buf, m, seq, &len);
+		snprintf(want, sizeof(want), "%llu\t", seq);
+		i = strlen(want);
+		if ((a != NULL) != (m >= i && memcmp(p, want, i) == 0))
+			abort();
+		if (a == NULL)
+			continue;
+		if (a < buf + i || a + len > buf + m)
+			abort();
+		for (k = 0; k < len; k++)
+			if (isctl((unsigned char)a[k]))
+				abort();
+		if (len > 0 && (a[0] == ' ' || a[len - 1] == ' '))
+			abort();
+	}
+}
+
 static void
 one(struct labels *closed, struct labels *open, const uint8_t *p, size_t n)
 {
@@ -87,6 +125,7 @@ one(struct labels *closed, struct labels *open, const uint8_t *p, size_t n)
 		abort();	/* a valid answer becomes a label */
 	if (id >= 0 && labels_find(open, a, len) != id)
 		abort();
+	seq_line(p, n, buf);
 	free(buf);
 }
 
