@@ -28,7 +28,8 @@
 #define MAX_FAILURES	10	/* failed expert calls in a row to give up */
 
 enum {
-	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_INPUT,
+	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_FIELD,
+	OPT_EXPERT_INPUT,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
 	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_STATS, OPT_STRICT,
 	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
@@ -40,6 +41,7 @@ static const struct option longopts[] = {
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "expert", required_argument, NULL, 'e' },
+	{ "expert-field", required_argument, NULL, OPT_EXPERT_FIELD },
 	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
 	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
 	{ "field", required_argument, NULL, 'f' },
@@ -87,8 +89,8 @@ static const char usage_text[] =
 "               [--retries N] [--max-failures N] [--batch N]\n"
 "               [--expert-mode each|pipe] [--window N]\n"
 "               [--input text|features] [--expert-input text|line]\n"
-"               [--hash-bits N] [--save-every sec] [--stats file]\n"
-"               [--strict] [file ...]\n"
+"               [--expert-field N] [--hash-bits N] [--save-every sec]\n"
+"               [--stats file] [--strict] [file ...]\n"
 "       cascade info [--json] state\n"
 "       cascade merge [-b base] -o state file ...\n";
 
@@ -126,6 +128,8 @@ static const char help_text[] =
 "      --window N         output lines held while the expert works (1024)\n"
 "      --input MODE       text: words of prose; features: name[:value]\n"
 "                         tokens (text)\n"
+"      --expert-field N   the expert's answer is field N of the line: no\n"
+"                         command is run (replays labelled data)\n"
 "      --expert-input W   what the expert reads: the item text, or the\n"
 "                         whole line (text)\n"
 "      --hash-bits N      2^N slots per level, 10 to 28 (20)\n"
@@ -806,6 +810,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			    CACHE_SLOTS_MAX, 1);
 			m->cache_given = 1;
 			break;
+		case OPT_EXPERT_FIELD:
+			e->expert_field = (unsigned)number("--expert-field",
+			    optarg, 1, 1e6, 1);
+			break;
 		case OPT_EXPERT_INPUT:
 			if (strcmp(optarg, "text") == 0)
 				e->expert_line = 0;
@@ -878,6 +886,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			usage();
 		}
 	}
+	if (e->expert.cmd != NULL && e->expert_field > 0) {
+		warnx("-e and --expert-field: give one expert");
+		usage();
+	}
 	if (model_check(m, &why) == -1) {
 		warnx("%s: '%s'", why, m->labels ? m->labels : "");
 		usage();
@@ -935,7 +947,8 @@ make_engine(struct options *o, struct state_file *f)
 		state_close(f);
 		errx(1, "cannot write checkpoint '%s': %s", o->state, why);
 	}
-	if (o->engine.expert.cmd == NULL && m->level[0]->updates == 0) {
+	if (o->engine.expert.cmd == NULL && o->engine.expert_field == 0 &&
+	    m->level[0]->updates == 0) {
 		o->guessing = 1;
 		if (!quiet)
 			warnx("no expert (-e) and nothing learned: every label is "

@@ -46,6 +46,8 @@ struct engine {
 	int fails;		/* calls failed in a row */
 	struct engine_stats st;
 	int warned_field, warned_labels;
+	char *answer;		/* scratch of recorded() */
+	size_t anscap;
 	char msg[256];
 };
 
@@ -99,6 +101,7 @@ engine_free(struct engine *e)
 		free(e->win[i].answer);
 	}
 	free(e->win);
+	free(e->answer);
 	feats_release(&e->f);
 	free(e);
 }
@@ -115,10 +118,17 @@ engine_stats(const struct engine *e)
 	return &e->st;
 }
 
+/* Whether there is an expert to ask: a command, or answers in the input. */
+static int
+asks(const struct engine *e)
+{
+	return e->x != NULL || e->o.expert_field > 0;
+}
+
 static int
 budget_left(const struct engine *e)
 {
-	if (e->x == NULL || e->st.gave_up)
+	if (!asks(e) || e->st.gave_up)
 		return 0;
 	if (e->o.budget >= 0 && e->st.asked >= (uint64_t)e->o.budget)
 		return 0;
@@ -470,6 +480,41 @@ flush(struct engine *e, const char **why)
 	return 0;
 }
 
+/*
+ * Takes the answer the line already holds (expert_field) as the expert's,
+ * cleaned as its output lines are; a line without it is a failed call.
+ */
+static int
+recorded(struct engine *e, struct item *it, const char **why)
+{
+	const char *s;
+	size_t n;
+	char *p;
+
+	e->st.asked++;
+	e->st.calls++;
+	if (text_field(it->line, it->len, e->o.delim, e->o.expert_field, &s,
+	    &n) == -1) {
+		fall_back(e, it, "no answer field");
+		return 0;
+	}
+	if (n + 1 > e->anscap) {
+		if ((p = realloc(e->answer, n + 1)) == NULL) {
+			*why = "out of memory";
+			return -1;
+		}
+		e->answer = p;
+		e->anscap = n + 1;
+	}
+	memcpy(e->answer, s, n);
+	p = expert_clean(e->answer, n, &n);
+	if (n == 0) {
+		fall_back(e, it, "no answer");
+		return 0;
+	}
+	return take(e, it, p, n, why);
+}
+
 int
 engine_push(struct engine *e, const char *line, size_t n, const char **why)
 {
@@ -528,7 +573,8 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		it->conf = it->v.conf;
 	}
 	if (level < 0 && budget_left(e)) {
-		if (submit(e, it, why) == -1)
+		if ((e->o.expert_field ? recorded(e, it, why) :
+		    submit(e, it, why)) == -1)
 			return -1;
 	} else if (level >= 0) {
 		answer_cheap(e, it, level);
@@ -539,7 +585,7 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		it->label = it->v.best;
 		it->conf = it->v.bestconf;
 		answer_cheap(e, it, 0);
-		e->st.unfunded += e->x != NULL;
+		e->st.unfunded += asks(e);
 	}
 	return flush(e, why);
 }

@@ -41,6 +41,8 @@ struct engine_opts {
 	unsigned field;		/* 1-based; 0 for the whole line */
 	int delim;
 	int expert_line;	/* the expert reads the whole line */
+	unsigned expert_field;	/* 1-based: the line holds the expert's
+				   answer in this field, and none is run */
 	int64_t budget;		/* most items sent to the expert, or -1 */
 	double budget_share;	/* most items sent per item, or -1 */
 	size_t window;
