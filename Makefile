@@ -39,7 +39,7 @@ lib/libcascade.a: $(LIB_OBJ)
 
 $(LIB_OBJ) cascade.o: lib/*.h
 
-tests/unit_%: tests/unit_%.c lib/libcascade.a
+tests/unit_%: tests/unit_%.c tests/stream.h lib/libcascade.a
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< lib/libcascade.a $(LDLIBS)
 
 tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c lib/libcascade.a
