@@ -249,11 +249,13 @@ model_judge(struct model *m, const struct feats *f, int explore,
 }
 
 /*
- * One pass over the expert's answers leaves a level far from what it could
- * learn from them; learning a few kept answers again with each new one
- * gets close to several passes at a fixed cost per answer.  The new answer
- * (f, label) is then kept, in place of a random one once the memory is
- * full.
+ * One pass over the expert's answers leaves a young level far from what it
+ * could learn from them; learning a few kept answers again with each new
+ * one gets close to several passes at a fixed cost per answer.  Only the
+ * first MODEL_REPLAY answers are kept: past them one pass is enough (on
+ * the replay benchmarks, replaying later answers bought nothing that the
+ * seeds' noise did not hide), so a mature model learns an answer at the
+ * cost of one pass and lets the memory go.
  */
 static int
 remember(struct model *m, const struct feats *f, int label)
@@ -261,23 +263,26 @@ remember(struct model *m, const struct feats *f, int label)
 	struct feats *k;
 	size_t i, j, n;
 
+	if (m->level[0]->updates > MODEL_REPLAY) {
+		for (i = 0; i < m->nreplay; i++)
+			feats_release(&m->replay[i]);
+		m->nreplay = 0;
+		return 0;
+	}
 	for (j = 0; j < REPLAYS && m->nreplay > 0; j++) {
 		i = (size_t)(uniform(m) * (double)m->nreplay);
 		for (n = 0; n < m->nlevels; n++)
 			m->level[n]->kind->learn(m->level[n], &m->replay[i],
 			    m->labels.n, (size_t)m->replay_label[i], 1);
 	}
-	i = m->nreplay < MODEL_REPLAY ? m->nreplay++ :
-	    (size_t)(uniform(m) * MODEL_REPLAY);
-	k = &m->replay[i];
+	assert(m->nreplay < MODEL_REPLAY);	/* each one kept was learned */
+	k = &m->replay[m->nreplay];
 	n = f->n < REPLAY_FEATS ? f->n : REPLAY_FEATS;
-	if (k->cap < n) {
+	k->hash = malloc(n * sizeof(*k->hash));
+	k->val = malloc(n * sizeof(*k->val));
+	if (k->hash == NULL || k->val == NULL) {
 		feats_release(k);
-		k->hash = malloc(n * sizeof(*k->hash));
-		k->val = malloc(n * sizeof(*k->val));
-		if (k->hash == NULL || k->val == NULL)
-			return -1;
-		k->cap = n;
+		return -1;
 	}
 	memcpy(k->hash, f->hash, n * sizeof(*k->hash));
 	memcpy(k->val, f->val, n * sizeof(*k->val));
@@ -285,8 +290,8 @@ remember(struct model *m, const struct feats *f, int label)
 	assert(f->n > 0 && f->hash[f->n - 1] == TEXT_BIAS);
 	k->hash[n - 1] = f->hash[f->n - 1];
 	k->val[n - 1] = f->val[f->n - 1];
-	k->n = n;
-	m->replay_label[i] = label;
+	k->n = k->cap = n;
+	m->replay_label[m->nreplay++] = label;
 	return 0;
 }
 
