@@ -38,7 +38,8 @@ struct item {
 struct engine {
 	struct engine_opts o;
 	struct model *m;
-	struct feats f;		/* of the item at hand */
+	struct feats f;		/* of the item at hand, */
+	uint64_t f_line;	/* the line they are of, or 0 */
 	struct item *win;
 	uint64_t head, tail;
 	struct expert *x;
@@ -138,13 +139,21 @@ budget_left(const struct engine *e)
 	return 1;
 }
 
+/*
+ * Makes e->f the item's features.  An answer that comes before the next
+ * line (answers in the input, one call at a time) finds them made.
+ */
 static int
 features(struct engine *e, const struct item *it, const char **why)
 {
+	if (e->f_line == it->lineno)
+		return 0;
+	e->f_line = 0;
 	if (text_features(&e->f, e->m->mode, it->text, it->tlen) == -1) {
 		*why = "out of memory";
 		return -1;
 	}
+	e->f_line = it->lineno;
 	return 0;
 }
 
