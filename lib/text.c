@@ -10,7 +10,7 @@
  * "hate", "hateful" and "hater" share what is learned of any of them.
  * Values are 1/sqrt(count) within each group, words and grams, so that
  * every item has about the same norm whatever its length; grams weigh
- * GRAMS of the words (see grams()).  A bias feature of value 1 is always
+ * GRAMS of the words (see words()).  A bias feature of value 1 is always
  * added.
  */
 #include <errno.h>
@@ -26,7 +26,7 @@
 #define GRAM_SEED	0x9ae16a3b2f90404fULL
 #define GRAMS		0.3f	/* norm of the grams, the words' being 1 */
 
-enum { SEP, WORD, PUNCT, SKIP };
+enum { SEP, PUNCT, WORD, SKIP };	/* from WORD on, bytes of a word */
 
 static unsigned char byteclass[256];
 static unsigned char lower[256];
@@ -85,17 +85,23 @@ feats_release(struct feats *f)
 {
 	free(f->hash);
 	free(f->val);
+	free(f->grams);
 	free(f->seen);
 	feats_init(f);
 }
 
+/* Makes room for n features in the list; -1 on ENOMEM. */
 static int
-feats_grow(struct feats *f)
+feats_room(struct feats *f, size_t n)
 {
-	size_t cap = f->cap ? 2 * f->cap : 256;
+	size_t cap = f->cap ? f->cap : 256;
 	uint64_t *h;
 	float *v;
 
+	if (n <= f->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
 	if ((h = realloc(f->hash, cap * sizeof(*h))) == NULL)
 		return -1;
 	f->hash = h;
@@ -106,13 +112,31 @@ feats_grow(struct feats *f)
 	return 0;
 }
 
+/* Makes *p hold at least n hashes; -1 on ENOMEM. */
+static int
+room(uint64_t **p, size_t *cap, size_t n)
+{
+	size_t c = *cap ? *cap : 256;
+	uint64_t *q;
+
+	if (n <= *cap)
+		return 0;
+	while (c < n)
+		c *= 2;
+	if ((q = realloc(*p, c * sizeof(*q))) == NULL)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
 /* Appends a feature; returns 1 when the item is full, -1 on ENOMEM. */
 static inline int
 feats_push(struct feats *f, uint64_t h, float v)
 {
 	if (f->n == TEXT_MAX_FEATURES)
 		return 1;
-	if (f->n == f->cap && feats_grow(f) == -1)
+	if (f->n == f->cap && feats_room(f, f->n + 1) == -1)
 		return -1;
 	f->hash[f->n] = h;
 	f->val[f->n++] = v;
@@ -120,41 +144,38 @@ feats_push(struct feats *f, uint64_t h, float v)
 }
 
 /*
- * Keeps the first of each feature from `from` on: what a text says is in
- * which words it has, not in how often it repeats them.  An open
- * addressing set of positions, twice the size of the list, finds repeats
- * in linear time.
+ * Keeps the first of each of the n hashes at h, moved to the front, and
+ * returns how many are kept: what a text says is in which words it has,
+ * not in how often it repeats them.  An open addressing set of the hashes
+ * kept, twice their number or more, 0 meaning empty, finds repeats in
+ * linear time; a hash of 0, which the finaliser gives only for 0, is
+ * always kept.  Returns -1 (ENOMEM) when the set cannot grow.
  */
-static int
-dedupe(struct feats *f, size_t from)
+static ptrdiff_t
+dedupe(struct feats *f, uint64_t *h, size_t n)
 {
-	size_t size = 64, i, j = from, k;
+	size_t size = 64, i, j = 0, k;
+	uint64_t *set;
 
-	while (size < 2 * (f->n - from))
+	while (size < 2 * n)
 		size *= 2;
-	if (size > f->seencap) {
-		uint32_t *p = realloc(f->seen, size * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		f->seen = p;
-		f->seencap = size;
-	}
-	memset(f->seen, 0, size * sizeof(*f->seen));
-	for (k = from; k < f->n; k++) {
-		uint64_t h = f->hash[k];
+	if (room(&f->seen, &f->seencap, size) == -1)
+		return -1;
+	set = f->seen;
+	memset(set, 0, size * sizeof(*set));
+	for (k = 0; k < n; k++) {
+		uint64_t x = h[k];
 
 		/* the hashes are mixed: their low bits are as good as any */
-		for (i = h & (size - 1); f->seen[i] != 0 &&
-		    f->hash[f->seen[i] - 1] != h; i = (i + 1) & (size - 1))
+		for (i = x & (size - 1); set[i] != 0 && set[i] != x;
+		    i = (i + 1) & (size - 1))
 			;
-		if (f->seen[i] == 0) {
-			f->hash[j] = h;
-			f->seen[i] = (uint32_t)++j;
+		if (set[i] == 0) {
+			set[i] = x;
+			h[j++] = x;
 		}
 	}
-	f->n = j;
-	return 0;
+	return (ptrdiff_t)j;
 }
 
 /* Gives the features from `from` on the same value, their norm being norm. */
@@ -171,81 +192,75 @@ normalise(struct feats *f, size_t from, float norm)
 	}
 }
 
+/*
+ * The words, word pairs and grams of s, in one pass over its bytes.  A
+ * gram's hash is the finaliser on its four bytes, first byte highest, XOR
+ * GRAM_SEED.  The grams' norm is GRAMS that of the words: that way a few
+ * labelled short texts teach more, and long texts, whose words say enough,
+ * are not drowned in grams.  The words come first in the list, then the
+ * grams.
+ */
 static int
 words(struct feats *f, const unsigned char *s, size_t n)
 {
-	uint64_t h = FNV_OFFSET, prev = 0;
-	int inword = 0, hasprev = 0, r = 0;
-	size_t i;
+	/*
+	 * Each byte gives at most two features: it ends a word of one byte
+	 * (a unigram and a bigram) or is a '!' or '?' (the same), or it is
+	 * one of a longer word, which gives one gram a byte and the two.
+	 */
+	size_t max = n < TEXT_MAX_FEATURES / 2 ? 2 * n : TEXT_MAX_FEATURES;
+	uint64_t h, prev = 0, *w, *g;
+	uint32_t gram;
+	size_t i = 0, nw = 0, ng = 0, len;
+	ptrdiff_t kept;
+	int hasprev = 0, cl;
 
-	for (i = 0; i <= n && r == 0; i++) {
-		int cl = i < n ? byteclass[s[i]] : SEP;
-
-		if (cl == WORD) {
-			h = (h ^ lower[s[i]]) * FNV_PRIME;
-			inword = 1;
+	if (feats_room(f, max + 1) == -1 ||
+	    room(&f->grams, &f->gramcap, max) == -1)
+		return -1;
+	w = f->hash;
+	g = f->grams;
+	while (i < n) {
+		cl = byteclass[s[i]];
+		if (cl == PUNCT) {
+			h = (FNV_OFFSET ^ s[i++]) * FNV_PRIME;
+		} else if (cl != WORD) {
+			i++;	/* a separator, or an apostrophe between words */
 			continue;
-		}
-		if (cl == SKIP && inword)
-			continue;
-		if (inword) {
-			if ((r = feats_push(f, text_mix(h), 1)) == 0 && hasprev)
-				r = feats_push(f, text_mix(prev * FNV_PRIME + h), 1);
-			prev = h;
-			hasprev = 1;
-			inword = 0;
+		} else {
+			/* "<word>": its grams, as its bytes come */
 			h = FNV_OFFSET;
-		}
-		if (cl == PUNCT && r == 0) {
-			uint64_t p = (FNV_OFFSET ^ s[i]) * FNV_PRIME;
-
-			if ((r = feats_push(f, text_mix(p), 1)) == 0 && hasprev)
-				r = feats_push(f, text_mix(prev * FNV_PRIME + p), 1);
-			prev = p;
-			hasprev = 1;
-		}
-	}
-	if (r == -1 || dedupe(f, 0) == -1)
-		return -1;
-	normalise(f, 0, 1);
-	return 0;
-}
-
-/*
- * Appends the grams of the words of s.  A gram's hash is the finaliser on
- * its four bytes, first byte highest, XOR GRAM_SEED.  The grams' norm is
- * GRAMS that of the words: that way a few labelled short texts teach more,
- * and long texts, whose words say enough, are not drowned in grams.
- */
-static int
-grams(struct feats *f, const unsigned char *s, size_t n)
-{
-	uint32_t g = 0;		/* the last four bytes */
-	size_t i, len = 0, from = f->n;	/* len: bytes of "<word" so far */
-	int r = 0;
-
-	for (i = 0; i <= n && r == 0; i++) {
-		int cl = i < n ? byteclass[s[i]] : SEP;
-
-		if (cl == SKIP && len > 0)
-			continue;
-		if (cl == WORD) {
-			if (len == 0) {
-				g = '<';
-				len = 1;
+			gram = '<';
+			len = 1;
+			for (; i < n && (cl = byteclass[s[i]]) >= WORD; i++) {
+				if (cl == SKIP)
+					continue;
+				h = (h ^ lower[s[i]]) * FNV_PRIME;
+				gram = gram << 8 | lower[s[i]];
+				if (++len >= 4 && ng < max)
+					g[ng++] = text_mix(gram ^ GRAM_SEED);
 			}
-			g = g << 8 | lower[s[i]];
-			if (++len >= 4)
-				r = feats_push(f, text_mix(g ^ GRAM_SEED), 1);
-			continue;
+			if (len >= 3 && ng < max)	/* "<a>" has no gram */
+				g[ng++] = text_mix((gram << 8 | '>') ^
+				    GRAM_SEED);
 		}
-		if (len >= 3)	/* "<a>" has no gram */
-			r = feats_push(f, text_mix((g << 8 | '>') ^ GRAM_SEED), 1);
-		len = 0;
+		if (nw < max)
+			w[nw++] = text_mix(h);
+		if (hasprev && nw < max)
+			w[nw++] = text_mix(prev * FNV_PRIME + h);
+		prev = h;
+		hasprev = 1;
 	}
-	if (r == -1 || dedupe(f, from) == -1)
+	if ((kept = dedupe(f, w, nw)) == -1)
 		return -1;
-	normalise(f, from, GRAMS);
+	f->n = (size_t)kept;
+	normalise(f, 0, 1);
+	if ((kept = dedupe(f, g, ng)) == -1)
+		return -1;
+	ng = (size_t)kept < max - f->n ? (size_t)kept : max - f->n;
+	memcpy(f->hash + f->n, g, ng * sizeof(*g));
+	f->n += ng;
+	normalise(f, f->n - ng, GRAMS);
 	return 0;
 }
 
@@ -316,14 +331,13 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 	if (mode == TEXT_FEATURES)
 		r = tokens(f, s, n);
 	else
-		r = words(f, (const unsigned char *)s, n) == -1 ? -1 :
-		    grams(f, (const unsigned char *)s, n);
+		r = words(f, (const unsigned char *)s, n);
 	if (r == -1) {
 		errno = ENOMEM;
 		return -1;
 	}
 	/* The bias goes last and past the cap: every item has it. */
-	if (f->n == f->cap && feats_grow(f) == -1)
+	if (feats_room(f, f->n + 1) == -1)
 		return -1;
 	f->hash[f->n] = TEXT_BIAS;
 	f->val[f->n++] = 1;

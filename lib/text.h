@@ -34,8 +34,8 @@ struct feats {
 	uint64_t *hash;
 	float *val;
 	size_t n, cap;
-	uint32_t *seen;		/* scratch of text_features: a hash set */
-	size_t seencap;
+	uint64_t *grams, *seen;	/* scratch of text_features: the grams, */
+	size_t gramcap, seencap;	/* and a hash set */
 };
 
 void feats_init(struct feats *f);
