@@ -45,7 +45,7 @@ struct level_kind {
 	 * becomes base plus what each side learned since.
 	 */
 	void (*merge)(struct level *dst, const struct level *src,
-	    const struct level *base);
+	    const struct level *base, size_t nlabels);
 	/*
 	 * Gives label c (< nlabels) the id map[c] (distinct ids below
 	 * LABELS_MAX), so that the level merges with one that numbered its
@@ -53,8 +53,11 @@ struct level_kind {
 	 */
 	int (*relabel)(struct level *, const int *map, size_t nlabels);
 	void (*save)(const struct level *, struct wbuf *);
-	/* Returns 0, or -1 when the saved data is not valid. */
-	int (*load)(struct level *, struct rbuf *);
+	/*
+	 * Loads a level of a model of nlabels labels: 0, or -1 when the
+	 * saved data is not valid.
+	 */
+	int (*load)(struct level *, struct rbuf *, size_t nlabels);
 };
 
 struct level {

@@ -17,6 +17,13 @@
  * NBSVM; it matters most where the words that matter are few among common
  * ones.  So each slot also counts the answers that hold its pair, once
  * each: never for a kept answer learned again.
+ *
+ * A feature's emphasis is kept in its slot (that of label 0), made again
+ * whenever an answer holding the feature is counted, and for every slot
+ * after a merge: scoring an item then costs a look-up per
+ * feature, where computing the emphasis was most of it.  Meanwhile the
+ * labels' totals move the emphasis of the features no new answer holds;
+ * they move slowly, and the next answer with the feature sets it right.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -34,9 +41,9 @@
  * million answers reaches it.
  */
 #define Q_MAX	1e6f
+#define E_MAX	(GAMMA * 13.82f)	/* the emphasis at Q_MAX, less 1 */
 
 #define PREFETCH 8	/* features looked up ahead */
-#define KEPT	4096	/* emphases kept from score() for learn() */
 
 #ifdef __GNUC__
 #define prefetch(p)	__builtin_prefetch(p)
@@ -47,14 +54,14 @@
 struct slot {
 	float w, g;	/* weight, sum of squared gradients */
 	float n;	/* answers with the feature and the label */
+	float e;	/* the feature's emphasis less 1 */
 };
 
 struct lr {
 	struct level base;
 	double items[LABELS_MAX];	/* answers with the label */
-	float odds[LABELS_MAX];	/* scratch of score(): see odds() */
-	float p[LABELS_MAX];	/* and of learn(), */
-	float emph[KEPT];	/* with the emphases of the item's first features */
+	float odds[LABELS_MAX];	/* scratch of emphasis(): see odds() */
+	float p[LABELS_MAX];	/* and of learn() */
 	struct slot t[];	/* 2^bits */
 };
 
@@ -134,22 +141,33 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels)
 }
 
 /*
+ * Makes the emphasis of every slot again, once the counts have changed
+ * under them (a merge, new label ids, a checkpoint of format 4 or 5).
+ */
+static void
+emphasise(struct lr *m, size_t nlabels)
+{
+	uint32_t s;
+
+	odds(m, nlabels);
+	for (s = 0; s <= m->base.mask; s++)
+		m->t[s].e = emphasis(m, s, nlabels) - 1;
+}
+
+/*
  * Fills p with f's probability of each label and returns the scale k of its
  * features but the bias (last): emphasised, they keep the norm they had,
  * so that the scores do not grow as the counts do (the deferral policy
  * reads them at one scale over the whole stream).  Counts in *seen the
- * features the level has learned something about.  With emph, keeps there
- * the emphases of the first KEPT features: learn() needs them again, and
- * with many labels they are most of its time.
+ * features the level has learned something about.
  */
 static float
 score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
-    size_t *seen, float *emph)
+    size_t *seen)
 {
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0;
 	float plain = 0, norm = 0, k = 1;
 
-	odds(m, nlabels);
 	for (c = 0; c < nlabels; c++)
 		p[c] = 0;
 	for (i = 0; i < f->n; i++) {
@@ -161,12 +179,8 @@ score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		*seen += m->t[s].g > 0;
 		if (i < nf) {
-			float e = emphasis(m, s, nlabels);
-
-			if (emph != NULL && i < KEPT)
-				emph[i] = e;
 			plain += v * v;
-			v *= e;
+			v *= 1 + m->t[s].e;
 			norm += v * v;
 		} else if (norm > 0) {
 			k = sqrtf(plain / norm);
@@ -186,13 +200,14 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
 	size_t seen = 0;
 
-	score((struct lr *)l, f, nlabels, p, &seen, NULL);
+	score((struct lr *)l, f, nlabels, p, &seen);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
 /*
- * One AdaGrad step on the item; a new answer (not again) is then counted,
- * so that its features' emphases are what they were when it was judged.
+ * A new answer (not again) is counted first, and the emphases of its
+ * features made: a word first seen in the answers of a rare label then
+ * moves the score at once.  Then one AdaGrad step on the item.
  */
 static void
 lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
@@ -203,11 +218,19 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	float k;
 
 	if (!again) {
+		/* A float count stops at 2^24 answers: more say nothing new. */
 		m->items[label]++;
-		for (i = 0; i < f->n; i++)
-			m->t[(slot_of(m, f->hash[i]) ^ label) & m->base.mask].n++;
+		odds(m, nlabels);
+		for (i = 0; i < f->n; i++) {
+			uint32_t s = slot_of(m, f->hash[i]);
+
+			if (i + PREFETCH < f->n)
+				prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
+			m->t[(s ^ label) & m->base.mask].n++;
+			m->t[s].e = emphasis(m, s, nlabels) - 1;
+		}
 	}
-	k = score(m, f, nlabels, m->p, &seen, m->emph);
+	k = score(m, f, nlabels, m->p, &seen);
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {
@@ -215,8 +238,7 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 		float v = f->val[i];
 
 		if (i + 1 < f->n)
-			v *= k * (i < KEPT ? m->emph[i] :
-			    emphasis(m, s, nlabels));
+			v *= k * (1 + m->t[s].e);
 		for (c = 0; c < nlabels; c++) {
 			struct slot *t = &m->t[(s ^ c) & m->base.mask];
 			float g = m->p[c] * v;
@@ -237,11 +259,14 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
  * had seen both streams; the base's part of them counts once.
  */
 static void
-lr_merge(struct level *dst, const struct level *src, const struct level *base)
+lr_merge(struct level *dst, const struct level *src, const struct level *base,
+    size_t nlabels)
 {
 	struct lr *d = (struct lr *)dst;
 	const struct lr *s = (const struct lr *)src, *b = (const struct lr *)base;
 	size_t i;
+	int changed = 0;
+	double n;
 
 	for (i = 0; i <= d->base.mask; i++) {
 		float g0 = b != NULL ? b->t[i].g : 0;
@@ -251,12 +276,19 @@ lr_merge(struct level *dst, const struct level *src, const struct level *base)
 			d->t[i].w = (gd * d->t[i].w + gs * s->t[i].w) /
 			    (gd + gs);
 		d->t[i].g = g0 + gd + gs;
-		d->t[i].n = (float)level_merged(d->t[i].n, s->t[i].n,
-		    b != NULL ? b->t[i].n : 0);
+		n = level_merged(d->t[i].n, s->t[i].n, b != NULL ? b->t[i].n : 0);
+		changed |= (float)n != d->t[i].n;
+		d->t[i].n = (float)n;
 	}
-	for (i = 0; i < LABELS_MAX; i++)
-		d->items[i] = level_merged(d->items[i], s->items[i],
+	for (i = 0; i < LABELS_MAX; i++) {
+		n = level_merged(d->items[i], s->items[i],
 		    b != NULL ? b->items[i] : 0);
+		changed |= n != d->items[i];
+		d->items[i] = n;
+	}
+	/* New counts make every emphasis again; a merge of nothing new keeps d. */
+	if (changed)
+		emphasise(d, nlabels);
 }
 
 /* What a slot has learned: the sum of its squared gradients. */
@@ -278,12 +310,15 @@ lr_relabel(struct level *l, const int *map, size_t nlabels)
 	memcpy(items, m->items, sizeof(items));
 	for (c = 0; c < nlabels; c++)
 		m->items[map[c]] = items[c];
+	emphasise(m, nlabels);
 	return 0;
 }
 
 /*
- * The table, f32 (weight, sum, count) per slot, then the labels up to the
- * last one learned: u32 n, and n f64 answers.
+ * The table, f32 (weight, sum, count, emphasis less 1) per slot, then the
+ * labels up to the last one learned: u32 n, and n f64 answers.  The
+ * emphases are saved, though the counts make them, so that a loaded
+ * model answers as the one saved would have.
  */
 static void
 lr_save(const struct level *l, struct wbuf *b)
@@ -295,6 +330,7 @@ lr_save(const struct level *l, struct wbuf *b)
 		wbuf_f32(b, m->t[i].w);
 		wbuf_f32(b, m->t[i].g);
 		wbuf_f32(b, m->t[i].n);
+		wbuf_f32(b, m->t[i].e);
 	}
 	while (n > 0 && m->items[n - 1] == 0)
 		n--;
@@ -304,9 +340,10 @@ lr_save(const struct level *l, struct wbuf *b)
 }
 
 static int
-lr_load(struct level *l, struct rbuf *b)
+lr_load(struct level *l, struct rbuf *b, size_t nlabels)
 {
 	struct lr *m = (struct lr *)l;
+	int made = b->version == 4 || b->version == 5;	/* no emphases */
 	uint32_t n;
 	size_t i;
 
@@ -314,8 +351,10 @@ lr_load(struct level *l, struct rbuf *b)
 		m->t[i].w = rbuf_f32(b);
 		m->t[i].g = rbuf_f32(b);
 		m->t[i].n = rbuf_f32(b);
+		m->t[i].e = made ? 0 : rbuf_f32(b);
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
-		    m->t[i].g < 0 || !level_valid(m->t[i].n))
+		    m->t[i].g < 0 || !level_valid(m->t[i].n) ||
+		    !(m->t[i].e >= 0 && m->t[i].e <= E_MAX))
 			return -1;
 	}
 	if ((n = rbuf_u32(b)) > LABELS_MAX)
@@ -323,7 +362,12 @@ lr_load(struct level *l, struct rbuf *b)
 	for (i = 0; i < LABELS_MAX && !b->err; i++)
 		if (!level_valid(m->items[i] = i < n ? rbuf_f64(b) : 0))
 			return -1;
-	return b->err ? -1 : 0;
+	if (b->err)
+		return -1;
+	/* Formats 4 and 5 kept no emphases: they are made from the counts. */
+	if (made)
+		emphasise(m, nlabels);
+	return 0;
 }
 
 const struct level_kind level_lr = {

@@ -594,7 +594,8 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 		return -1;
 	for (i = 0; i < nlevels; i++) {
 		m->level[i]->updates = rbuf_u64(b);
-		if (m->level[i]->kind->load(m->level[i], b) == -1 ||
+		if (m->level[i]->kind->load(m->level[i], b,
+		    m->labels.n) == -1 ||
 		    policy_load(&m->policy[i], b) == -1)
 			return -1;
 	}
@@ -821,7 +822,7 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 		struct level *l = d->level[i];
 		const struct level *b = base != NULL ? base->level[i] : NULL;
 
-		l->kind->merge(l, s->level[i], b);
+		l->kind->merge(l, s->level[i], b, d->labels.n);
 		l->updates += s->level[i]->updates - (b != NULL ? b->updates : 0);
 		if (policy_merge(&d->policy[i], &s->policy[i],
 		    base != NULL ? &base->policy[i] : NULL) == -1)

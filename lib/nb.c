@@ -156,8 +156,10 @@ count_used(struct nb *m)
  * counts, in both sides, count once.
  */
 static void
-nb_merge(struct level *dst, const struct level *src, const struct level *base)
+nb_merge(struct level *dst, const struct level *src, const struct level *base,
+    size_t nlabels)
 {
+	(void)nlabels;
 	struct nb *d = (struct nb *)dst;
 	const struct nb *s = (const struct nb *)src, *b = (const struct nb *)base;
 	size_t i;
@@ -223,8 +225,9 @@ nb_save(const struct level *l, struct wbuf *b)
 }
 
 static int
-nb_load(struct level *l, struct rbuf *b)
+nb_load(struct level *l, struct rbuf *b, size_t nlabels)
 {
+	(void)nlabels;
 	struct nb *m = (struct nb *)l;
 	uint32_t n;
 	size_t i;

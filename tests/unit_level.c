@@ -14,8 +14,11 @@
 
 #include "../lib/labels.h"
 #include "../lib/level.h"
+
 #include "../lib/text.h"
 #include "stream.h"
+
+#define LABELS	2	/* of the items (stream.h) */
 
 #define BITS	12
 
@@ -109,7 +112,7 @@ load(struct level *l, const unsigned char *p, size_t n)
 {
 	struct rbuf r = { p, n, 0, 0, 0 };
 
-	return l->kind->load(l, &r) == 0 && r.off == r.n ? 0 : -1;
+	return l->kind->load(l, &r, LABELS) == 0 && r.off == r.n ? 0 : -1;
 }
 
 static void
@@ -144,7 +147,7 @@ test_kind(const char *name)
 	assert((c = level_new(kind, BITS)) != NULL);
 	learn(b, 0, 200);
 	learn(c, 200, 400);
-	b->kind->merge(b, c, NULL);
+	b->kind->merge(b, c, NULL, LABELS);
 	assert(accuracy(b, 1000, 1200) >= 0.95);
 	level_free(a);
 	level_free(b);
@@ -165,7 +168,7 @@ test_nb_merge_is_sum(void)
 	learn(whole, 0, 300);
 	learn(a, 0, 100);
 	learn(b, 100, 300);
-	nb->merge(a, b, NULL);
+	nb->merge(a, b, NULL, LABELS);
 	expect_same(whole, a);
 	level_free(whole);
 	level_free(a);
@@ -204,7 +207,7 @@ test_merge_base(const char *name)
 	learn(base, 0, 100);
 	a = copy(base);
 	b = copy(base);
-	kind->merge(a, b, base);
+	kind->merge(a, b, base, LABELS);
 	save(a, &wa);
 	save(base, &wb);
 	assert(wa.n == wb.n && memcmp(wa.p, wb.p, wa.n) == 0);
@@ -216,7 +219,7 @@ test_merge_base(const char *name)
 	b = copy(base);
 	learn(a, 100, 200);
 	learn(b, 200, 300);
-	kind->merge(a, b, base);
+	kind->merge(a, b, base, LABELS);
 	if (strcmp(name, "nb") == 0) {
 		whole = level_new(kind, BITS);
 		assert(whole != NULL);
@@ -313,12 +316,12 @@ static void
 lr_counts(const struct level *l, struct wbuf *out)
 {
 	struct wbuf w;
-	size_t i, table = (size_t)12 << l->bits;
+	size_t i, table = (size_t)16 << l->bits;
 
 	save(l, &w);
 	assert(w.n > table);
 	memset(out, 0, sizeof(*out));
-	for (i = 8; i < table; i += 12)
+	for (i = 8; i < table; i += 16)
 		wbuf_bytes(out, w.p + i, 4);
 	wbuf_bytes(out, w.p + table, w.n - table);
 	assert(!out->err);
@@ -364,7 +367,7 @@ test_lr_counts(void)
 	assert(whole != NULL && b != NULL);
 	learn(whole, 0, 300);
 	learn(b, 100, 300);
-	lr->merge(a, b, NULL);
+	lr->merge(a, b, NULL, LABELS);
 	lr_counts(whole, &ca);
 	lr_counts(a, &cb);
 	assert(same(&ca, &cb));
@@ -379,12 +382,16 @@ test_lr_counts(void)
 static void
 test_lr_hostile(void)
 {
-	size_t table = (size_t)12 << BITS;
+	size_t table = (size_t)16 << BITS;
 	/* The answers of label 1. */
 	const size_t at64[] = { table + 4 + 8 };
 
-	/* The table, u32 2, the answers of labels 0 and 1; slot 7's count. */
-	refuses_hostile("lr", table + 4 + 2 * 8, 12 * 7 + 8, at64, 1, table);
+	/*
+	 * The table, u32 2, the answers of labels 0 and 1; slot 7's count,
+	 * then its emphasis.
+	 */
+	refuses_hostile("lr", table + 4 + 2 * 8, 16 * 7 + 8, at64, 1, table);
+	refuses_hostile("lr", table + 4 + 2 * 8, 16 * 7 + 12, at64, 1, table);
 }
 
 /*

@@ -373,8 +373,13 @@ test_cache(void)
 	r = (struct rbuf){ w.p, w.n, 0, 0, 4 };
 	assert(model_read(&r, &o, &l, &why) == -1);
 	wbuf_release(&w);
-	/* A format 4 payload: today's without the cache's u32 0. */
+	/*
+	 * A format 4 payload: today's without the cache's u32 0, of an nb
+	 * level (an lr table had no emphases then).
+	 */
 	model_free(m);
+	none.kinds[0] = "nb";
+	none.nkinds = 1;
 	m = made(&none);
 	stream(m, 0, 50);
 	w = payload(m);
