@@ -17,6 +17,15 @@
 
 struct level;
 
+enum level_learn {
+	LEVEL_NEW,	/* a new answer */
+	/*
+	 * A kept answer learned again, which gets close to several passes
+	 * over the answers: a level that counts answers counts each once.
+	 */
+	LEVEL_AGAIN
+};
+
 struct level_kind {
 	const char *name;
 	/*
@@ -31,13 +40,11 @@ struct level_kind {
 	float (*predict)(struct level *, const struct feats *, size_t nlabels,
 	    float *prob);
 	/*
-	 * Learns that the item's label is `label` (< nlabels).  The model
-	 * learns kept answers again, which gets close to several passes over
-	 * the answers (again = 1): a level that counts answers counts each
-	 * once.
+	 * Learns that the item's label is `label` (< nlabels), an answer of
+	 * the kind `how` says.
 	 */
 	void (*learn)(struct level *, const struct feats *, size_t nlabels,
-	    size_t label, int again);
+	    size_t label, enum level_learn how);
 	/*
 	 * Merges src, learned elsewhere with the same kind, size and labels,
 	 * into dst: what each knows weighs by how much it learned of it.

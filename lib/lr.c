@@ -159,15 +159,23 @@ emphasise(struct lr *m, size_t nlabels)
  * features but the bias (last): emphasised, they keep the norm they had,
  * so that the scores do not grow as the counts do (the deferral policy
  * reads them at one scale over the whole stream).  Counts in *seen the
- * features the level has learned something about.
+ * features the level has learned something about.  With count, a new
+ * answer of label `count`, each feature is counted first and its emphasis
+ * made: a word first seen in the answers of a rare label then moves the
+ * score at once.
  */
 static float
 score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
-    size_t *seen)
+    size_t *seen, const size_t *count)
 {
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0;
 	float plain = 0, norm = 0, k = 1;
 
+	if (count != NULL) {
+		/* A float count stops at 2^24 answers: more say nothing new. */
+		m->items[*count]++;
+		odds(m, nlabels);
+	}
 	for (c = 0; c < nlabels; c++)
 		p[c] = 0;
 	for (i = 0; i < f->n; i++) {
@@ -178,6 +186,10 @@ score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 		if (i + PREFETCH < f->n)
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		*seen += m->t[s].g > 0;
+		if (count != NULL) {
+			m->t[(s ^ *count) & m->base.mask].n++;
+			m->t[s].e = emphasis(m, s, nlabels) - 1;
+		}
 		if (i < nf) {
 			plain += v * v;
 			v *= 1 + m->t[s].e;
@@ -200,37 +212,20 @@ lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
 	size_t seen = 0;
 
-	score((struct lr *)l, f, nlabels, p, &seen);
+	score((struct lr *)l, f, nlabels, p, &seen, NULL);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
-/*
- * A new answer (not again) is counted first, and the emphases of its
- * features made: a word first seen in the answers of a rare label then
- * moves the score at once.  Then one AdaGrad step on the item.
- */
+/* One AdaGrad step on the item, a new answer counted first (score()). */
 static void
 lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
-    int again)
+    enum level_learn how)
 {
 	struct lr *m = (struct lr *)l;
 	size_t i, c, seen = 0;
 	float k;
 
-	if (!again) {
-		/* A float count stops at 2^24 answers: more say nothing new. */
-		m->items[label]++;
-		odds(m, nlabels);
-		for (i = 0; i < f->n; i++) {
-			uint32_t s = slot_of(m, f->hash[i]);
-
-			if (i + PREFETCH < f->n)
-				prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
-			m->t[(s ^ label) & m->base.mask].n++;
-			m->t[s].e = emphasis(m, s, nlabels) - 1;
-		}
-	}
-	k = score(m, f, nlabels, m->p, &seen);
+	k = score(m, f, nlabels, m->p, &seen, how == LEVEL_NEW ? &label : NULL);
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {

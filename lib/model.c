@@ -273,7 +273,8 @@ remember(struct model *m, const struct feats *f, int label)
 		i = (size_t)(uniform(m) * (double)m->nreplay);
 		for (n = 0; n < m->nlevels; n++)
 			m->level[n]->kind->learn(m->level[n], &m->replay[i],
-			    m->labels.n, (size_t)m->replay_label[i], 1);
+			    m->labels.n, (size_t)m->replay_label[i],
+			    LEVEL_AGAIN);
 	}
 	assert(m->nreplay < MODEL_REPLAY);	/* each one kept was learned */
 	k = &m->replay[m->nreplay];
@@ -310,7 +311,7 @@ model_learn(struct model *m, const struct feats *f,
 	for (i = 0; i < m->nlevels; i++) {
 		struct level *l = m->level[i];
 
-		l->kind->learn(l, f, m->labels.n, (size_t)label, 0);
+		l->kind->learn(l, f, m->labels.n, (size_t)label, LEVEL_NEW);
 		l->updates++;
 	}
 	if (remember(m, f, label) == -1) {

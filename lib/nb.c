@@ -113,14 +113,14 @@ nb_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 
 static void
 nb_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
-    int again)
+    enum level_learn how)
 {
 	struct nb *m = (struct nb *)l;
 	size_t i, nf = f->n > 0 ? f->n - 1 : 0;
 	float v, scale;
 
 	(void)nlabels;
-	if (again)
+	if (how == LEVEL_AGAIN)
 		return;
 	scale = unit(f, nf);
 	for (i = 0; i < nf; i++) {

@@ -46,7 +46,7 @@ learn_as(struct level *l, unsigned from, unsigned to, int again)
 	feats_init(&f);
 	for (k = from; k < to; k++) {
 		item(&f, k, &label);
-		l->kind->learn(l, &f, 2, label, again);
+		l->kind->learn(l, &f, 2, label, again ? LEVEL_AGAIN : LEVEL_NEW);
 		l->updates += !again;
 	}
 	feats_release(&f);
@@ -416,7 +416,7 @@ sure_with_own_words(size_t nlabels)
 	for (k = 0; k < 400; k++) {
 		snprintf(own, sizeof(own), "own%u", k);
 		item_with(&f, k, own, &label);
-		l->kind->learn(l, &f, nlabels, label, 0);
+		l->kind->learn(l, &f, nlabels, label, LEVEL_NEW);
 		l->updates++;
 	}
 	for (k = 1000; k < 1200; k++) {
