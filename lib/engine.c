@@ -16,7 +16,12 @@
 #include "engine.h"
 
 #define WARN_MAX	10	/* failed calls reported one by one */
-#define SLOT_KEEP	65536	/* bytes a window slot keeps after its line */
+/*
+ * Bytes a window slot keeps after its line: each slot sees every
+ * window-th line, so with more the window's memory would creep up with
+ * the stream toward window times the longest line.
+ */
+#define SLOT_KEEP	4096
 
 enum { NO_LABEL = -1, INVALID = -2 };
 
