@@ -258,7 +258,8 @@ words(struct feats *f, const unsigned char *s, size_t n)
 	if ((kept = dedupe(f, g, ng)) == -1)
 		return -1;
 	ng = (size_t)kept < max - f->n ? (size_t)kept : max - f->n;
-	memcpy(f->hash + f->n, g, ng * sizeof(*g));
+	if (ng > 0)	/* g is NULL while no text had a gram */
+		memcpy(f->hash + f->n, g, ng * sizeof(*g));
 	f->n += ng;
 	normalise(f, f->n - ng, GRAMS);
 	return 0;
