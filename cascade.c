@@ -29,7 +29,7 @@
 
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_FIELD,
-	OPT_EXPERT_INPUT,
+	OPT_EXPERT_INPUT, OPT_EXPLORE,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
 	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_STATS, OPT_STRICT,
 	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
@@ -44,6 +44,7 @@ static const struct option longopts[] = {
 	{ "expert-field", required_argument, NULL, OPT_EXPERT_FIELD },
 	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
 	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
+	{ "explore", required_argument, NULL, OPT_EXPLORE },
 	{ "field", required_argument, NULL, 'f' },
 	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
 	{ "help", no_argument, NULL, 'h' },
@@ -85,9 +86,9 @@ struct options {
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial]\n"
 "               [-j jobs] [-l labels] [-m model] [-s state] [--target P]\n"
-"               [--budget N|X%] [--cache N] [--seed N] [--timeout sec]\n"
-"               [--retries N] [--max-failures N] [--batch N]\n"
-"               [--expert-mode each|pipe] [--window N]\n"
+"               [--budget N|X%] [--explore P] [--cache N] [--seed N]\n"
+"               [--timeout sec] [--retries N] [--max-failures N]\n"
+"               [--batch N] [--expert-mode each|pipe] [--window N]\n"
 "               [--input text|features] [--expert-input text|line]\n"
 "               [--expert-field N] [--hash-bits N] [--save-every sec]\n"
 "               [--stats file] [--strict] [file ...]\n"
@@ -115,6 +116,9 @@ static const char help_text[] =
 "      --target P         the agreement with the expert to aim at (0.95)\n"
 "      --budget N|X%      send at most N items, or X% of the items, to the\n"
 "                         expert\n"
+"      --explore P        the mean share of the items a level would answer\n"
+"                         that go to the expert all the same, 0 to 1 (4%,\n"
+"                         falling as the levels are measured)\n"
 "      --cache N          answers kept by text, so that the expert is not\n"
 "                         asked twice; 0 for none (65536)\n"
 "      --seed N           seed of exploration and replays (1)\n"
@@ -849,6 +853,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			else
 				badvalue("--expert-mode", optarg,
 				    "must be each or pipe");
+			break;
+		case OPT_EXPLORE:
+			m->explore = number("--explore", optarg, 0, 1, 0);
+			m->explore_given = 1;
 			break;
 		case OPT_HASH_BITS:
 			m->bits = (unsigned)number("--hash-bits", optarg,
