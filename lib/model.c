@@ -186,8 +186,14 @@ static void
 steer(struct model *m, double disagree)
 {
 	m->thresh += GAIN * (disagree - (1 - m->target));
-	if (m->thresh < 0)
+	if (m->thresh < 0) {
+		/*
+		 * The levels answer all they can, and still agree more than
+		 * the target: that allowance is lost, not spent.
+		 */
+		m->unspent -= m->thresh / GAIN;
 		m->thresh = 0;
+	}
 	if (m->thresh > 1)
 		m->thresh = 1;
 }

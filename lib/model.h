@@ -73,6 +73,7 @@ struct model {
 	int explore_given;	/* which a checkpoint does not keep */
 	uint64_t explored[MODEL_LEVELS_MAX];	/* items explored, learned */
 	double thresh;		/* a level answers when sure enough (steer) */
+	double unspent;		/* disagreement allowed, not spent: thresh 0 */
 	double doubt;		/* mean sqrt(1 - agree) of sure answers */
 	uint64_t rng;
 	struct feats replay[MODEL_REPLAY];	/* answers to learn again */
