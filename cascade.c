@@ -26,10 +26,15 @@
 #define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
 #define MAX_FAILURES	10	/* failed expert calls in a row to give up */
+/*
+ * Agreement the threshold could not spend, as a share of the items, from
+ * which the summary says that the levels alone agree more than --target.
+ */
+#define UNSPENT		0.005
 
 enum {
 	OPT_BATCH = CHAR_MAX + 1, OPT_BUDGET, OPT_CACHE, OPT_EXPERT_FIELD,
-	OPT_EXPERT_INPUT,
+	OPT_EXPERT_INPUT, OPT_EXPLORE,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
 	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_STATS, OPT_STRICT,
 	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
@@ -44,6 +49,7 @@ static const struct option longopts[] = {
 	{ "expert-field", required_argument, NULL, OPT_EXPERT_FIELD },
 	{ "expert-input", required_argument, NULL, OPT_EXPERT_INPUT },
 	{ "expert-mode", required_argument, NULL, OPT_EXPERT_MODE },
+	{ "explore", required_argument, NULL, OPT_EXPLORE },
 	{ "field", required_argument, NULL, 'f' },
 	{ "hash-bits", required_argument, NULL, OPT_HASH_BITS },
 	{ "help", no_argument, NULL, 'h' },
@@ -85,9 +91,9 @@ struct options {
 static const char usage_text[] =
 "usage: cascade [-hpqv] [-e command] [-f field] [-d delim] [-i initial]\n"
 "               [-j jobs] [-l labels] [-m model] [-s state] [--target P]\n"
-"               [--budget N|X%] [--cache N] [--seed N] [--timeout sec]\n"
-"               [--retries N] [--max-failures N] [--batch N]\n"
-"               [--expert-mode each|pipe] [--window N]\n"
+"               [--budget N|X%] [--explore P] [--cache N] [--seed N]\n"
+"               [--timeout sec] [--retries N] [--max-failures N]\n"
+"               [--batch N] [--expert-mode each|pipe] [--window N]\n"
 "               [--input text|features] [--expert-input text|line]\n"
 "               [--expert-field N] [--hash-bits N] [--save-every sec]\n"
 "               [--stats file] [--strict] [file ...]\n"
@@ -115,6 +121,9 @@ static const char help_text[] =
 "      --target P         the agreement with the expert to aim at (0.95)\n"
 "      --budget N|X%      send at most N items, or X% of the items, to the\n"
 "                         expert\n"
+"      --explore P        the mean share of the items a level would answer\n"
+"                         that go to the expert all the same, 0 to 1 (4%,\n"
+"                         falling as the levels are measured)\n"
 "      --cache N          answers kept by text, so that the expert is not\n"
 "                         asked twice; 0 for none (65536)\n"
 "      --seed N           seed of exploration and replays (1)\n"
@@ -242,7 +251,10 @@ struct figures {
 	double latency, p95;		/* of an expert call, in seconds */
 	double in_flight;		/* calls, on average */
 	double estimated;		/* agreement of the cheap answers */
-	double measured;		/* agreement on explored items */
+	double measured, se;		/* on explored items, its std. error */
+	double all_estimated;		/* of the answers, fallback aside */
+	double all_measured, all_se;	/* the same, the cheap ones measured */
+	double unspent;			/* share the threshold could not spend */
 	double peak;			/* MiB */
 };
 
@@ -252,6 +264,8 @@ figures(const struct engine *e, double secs)
 	const struct engine_stats *s = engine_stats(e);
 	struct figures f;
 	struct rusage ru;
+	double expert = (double)(s->expert + s->invalid + s->cached);
+	double all = expert + (double)s->cheap, n;
 
 	f.s = s;
 	f.m = engine_model(e);
@@ -261,6 +275,19 @@ figures(const struct engine *e, double secs)
 	f.in_flight = secs > 0 ? s->expert_secs / secs : 0;
 	f.estimated = s->cheap ? s->cheap_agree / (double)s->cheap : 0;
 	f.measured = s->explored ? s->explored_agreed / s->explored_weight : 0;
+	f.se = 0;
+	if (s->explored) {
+		/* Kish's effective sample size: the weights differ. */
+		n = s->explored_weight * s->explored_weight /
+		    s->explored_weight2;
+		f.se = sqrt(f.measured * (1 - f.measured) / n);
+	}
+	/* The expert's answers (and the cache's) agree with it. */
+	f.all_estimated = all > 0 ? (expert + s->cheap_agree) / all : 0;
+	f.all_measured = all > 0 ?
+	    (expert + (double)s->cheap * f.measured) / all : 0;
+	f.all_se = all > 0 ? (double)s->cheap * f.se / all : 0;
+	f.unspent = s->items > 0 ? f.m->unspent / (double)s->items : 0;
 	getrusage(RUSAGE_SELF, &ru);
 	f.peak = (double)ru.ru_maxrss / 1024;
 	return f;
@@ -292,9 +319,26 @@ summary(const struct figures *f)
 	fprintf(stderr, "cascade: expert latency: %.3f s mean, %.3f s p95; "
 	    "%.1f calls in flight on average\n", f->latency, f->p95,
 	    f->in_flight);
-	fprintf(stderr, "cascade: estimated agreement of cheap answers with "
-	    "the expert: %.3f; measured on %llu explored items: %.3f\n",
-	    f->estimated, (unsigned long long)s->explored, f->measured);
+	if (s->cheap > 0)
+		fprintf(stderr, "cascade: agreement of cheap answers with the "
+		    "expert: %.3f estimated", f->estimated);
+	if (s->cheap > 0 && s->explored > 0)
+		fprintf(stderr, ", %.3f +/- %.3f measured on %llu explored "
+		    "items\n", f->measured, f->se,
+		    (unsigned long long)s->explored);
+	else if (s->cheap > 0)
+		fputs(", none explored to measure it\n", stderr);
+	fprintf(stderr, "cascade: agreement of all answers with the expert: "
+	    "%.3f estimated", f->all_estimated);
+	if (s->explored > 0)
+		fprintf(stderr, ", %.3f +/- %.3f measured", f->all_measured,
+		    f->all_se);
+	fprintf(stderr, "; --target %g\n", f->m->target);
+	if (f->unspent >= UNSPENT)
+		fprintf(stderr, "cascade: the levels alone agree more than "
+		    "--target %g, by their estimate: answering every item "
+		    "they could, they left %.1f points of it unspent\n",
+		    f->m->target, 100 * f->unspent);
 	fprintf(stderr, "cascade: %.2f s, %.0f items/s, %.1f MiB peak memory\n",
 	    f->secs, f->secs > 0 ? (double)s->items / f->secs : 0, f->peak);
 }
@@ -318,6 +362,10 @@ stats_json(FILE *out, const struct figures *f)
 	    "\"retries\":%llu,\"latency_mean\":%.6f,\"latency_p95\":%.6f,"
 	    "\"in_flight\":%.3f,\"agreement_estimated\":%.6f,"
 	    "\"explored\":%llu,\"agreement_measured\":%.6f,"
+	    "\"agreement_measured_se\":%.6f,"
+	    "\"agreement_all_estimated\":%.6f,"
+	    "\"agreement_all_measured\":%.6f,\"agreement_all_se\":%.6f,"
+	    "\"agreement_unspent\":%.6f,\"levels_above_target\":%s,"
 	    "\"seconds\":%.3f,\"items_per_second\":%.1f,"
 	    "\"peak_memory_mib\":%.1f}\n",
 	    (unsigned long long)s->unfunded, (unsigned long long)s->expert,
@@ -327,7 +375,9 @@ stats_json(FILE *out, const struct figures *f)
 	    (unsigned long long)s->calls, (unsigned long long)s->failed,
 	    (unsigned long long)s->timeouts, (unsigned long long)s->retries,
 	    f->latency, f->p95, f->in_flight, f->estimated,
-	    (unsigned long long)s->explored, f->measured, f->secs,
+	    (unsigned long long)s->explored, f->measured, f->se,
+	    f->all_estimated, f->all_measured, f->all_se,
+	    f->unspent, f->unspent >= UNSPENT ? "true" : "false", f->secs,
 	    f->secs > 0 ? (double)s->items / f->secs : 0, f->peak);
 }
 
@@ -849,6 +899,10 @@ parse_options(int argc, char *argv[], struct options *o)
 			else
 				badvalue("--expert-mode", optarg,
 				    "must be each or pipe");
+			break;
+		case OPT_EXPLORE:
+			m->explore = number("--explore", optarg, 0, 1, 0);
+			m->explore_given = 1;
 			break;
 		case OPT_HASH_BITS:
 			m->bits = (unsigned)number("--hash-bits", optarg,

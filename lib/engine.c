@@ -234,6 +234,7 @@ count_explored(struct engine *e, const struct item *it, int label)
 	if (v->explored >= 0) {
 		e->st.explored++;
 		e->st.explored_weight += v->weight;
+		e->st.explored_weight2 += (double)v->weight * v->weight;
 		if (v->pred[v->explored] == label)
 			e->st.explored_agreed += v->weight;
 	}

@@ -70,6 +70,7 @@ struct engine_stats {
 	uint64_t calls, retries, failed, timeouts;
 	uint64_t explored;
 	double explored_weight, explored_agreed;	/* each weighs 1 / chance */
+	double explored_weight2;	/* sum of the squared weights */
 	uint64_t missing;		/* lines without the field */
 	uint64_t skipped;		/* items not sent: the expert gave up */
 	int gave_up;			/* the expert is not called any more */

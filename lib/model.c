@@ -11,12 +11,22 @@
 #include "model.h"
 
 #define WARMUP		16	/* expert answers before a level may answer */
-#define EXPLORE		0.04	/* share of sure items still sent on */
+/*
+ * The mean share of sure items still sent on (explored): EXPLORE until a
+ * level has been explored EXPLORE_SURE times, and then in proportion to
+ * the standard error of the agreement measured on the n explored items,
+ * sqrt(p (1 - p) / n): each explored item tells less than the last, and a
+ * mature stream should not pay 4% for ever.  The floor keeps the estimate
+ * following a level that keeps learning.
+ */
+#define EXPLORE		0.04
+#define EXPLORE_SURE	64
+#define EXPLORE_FLOOR	0.005
 /*
  * The surest items are still explored at an eighth of the mean share: a
  * policy that is wrong about them would otherwise never be told.
  */
-#define EXPLORE_MIN	(EXPLORE / 8)
+#define EXPLORE_LEAST	8
 /*
  * The mean sqrt(1 - agree) of sure answers before any is seen: that of
  * answers that agree 91% of the time, about what a new policy lets a
@@ -104,6 +114,8 @@ blank(const struct model_opts *o)
 	m->format = STATE_VERSION;
 	m->mode = o->mode;
 	m->target = o->target;
+	m->explore = o->explore;
+	m->explore_given = o->explore_given;
 	m->thresh = o->target;
 	m->doubt = DOUBT;
 	m->rng = o->seed;
@@ -174,20 +186,40 @@ static void
 steer(struct model *m, double disagree)
 {
 	m->thresh += GAIN * (disagree - (1 - m->target));
-	if (m->thresh < 0)
+	if (m->thresh < 0) {
+		/*
+		 * The levels answer all they can, and still agree more than
+		 * the target: that allowance is lost, not spent.
+		 */
+		m->unspent -= m->thresh / GAIN;
 		m->thresh = 0;
+	}
 	if (m->thresh > 1)
 		m->thresh = 1;
+}
+
+/* The mean share of the sure items of level i to explore. */
+static double
+explore_share(const struct model *m, size_t i)
+{
+	double n = (double)m->explored[i], share;
+
+	if (m->explore_given)
+		return m->explore;
+	if (n <= EXPLORE_SURE)
+		return EXPLORE;
+	share = EXPLORE * sqrt(EXPLORE_SURE / n);
+	return share > EXPLORE_FLOOR ? share : EXPLORE_FLOOR;
 }
 
 /*
  * The first level whose cautious estimate reaches the threshold answers.
  * An item it would answer is sent on instead (explored) with a chance of
- * EXPLORE on average, and learned with weight 1 / chance, to keep the
- * policies' estimates honest where they let the levels answer.  The chance
- * grows as sqrt(1 - agree): sure items rarely disagree, so sampling the
- * less sure ones more often measures the disagreement with less noise for
- * the same number of expert calls.
+ * explore_share on average, and learned with weight 1 / chance, to keep
+ * the policies' estimates honest where they let the levels answer.  The
+ * chance grows as sqrt(1 - agree): sure items rarely disagree, so sampling
+ * the less sure ones more often measures the disagreement with less noise
+ * for the same number of expert calls.
  */
 int
 model_judge(struct model *m, const struct feats *f, int explore,
@@ -225,11 +257,12 @@ model_judge(struct model *m, const struct feats *f, int explore,
 			continue;
 		ready = 1;
 		if (v->answer < 0 && v->explored < 0 && low >= m->thresh) {
-			double d = sqrt(1 - agree), chance;
+			double d = sqrt(1 - agree), share, chance;
 
-			chance = EXPLORE * d / m->doubt;
-			if (chance < EXPLORE_MIN)
-				chance = EXPLORE_MIN;
+			share = explore_share(m, i);
+			chance = share * d / m->doubt;
+			if (chance < share / EXPLORE_LEAST)
+				chance = share / EXPLORE_LEAST;
 			if (chance > 1)
 				chance = 1;
 			m->doubt += DOUBT_STEP * (d - m->doubt);
@@ -306,6 +339,8 @@ model_learn(struct model *m, const struct feats *f,
 		if (v->pred[i] >= 0)
 			policy_learn(&m->policy[i], v->x[i],
 			    v->pred[i] == label, v->weight);
+	if (v->explored >= 0)
+		m->explored[v->explored]++;
 	if (label < 0)
 		return 0;
 	for (i = 0; i < m->nlevels; i++) {
@@ -359,10 +394,13 @@ model_label(struct model *m, const char *s, size_t n)
  *	u32 hash bits, u32 input mode, u32 levels, each: u32 length, name
  *	u32 closed, u32 labels, each: u32 length, bytes
  *	f64 threshold
- *	per level: u64 updates, the level's data, the policy's data
+ *	per level: u64 updates, the level's data, the policy's data,
+ *	    u64 items explored
  *	u32 1 and the answer cache's data (cache.h), or u32 0 for none
  *
- * Format 4 ended before the cache, and loads with an empty one.
+ * Format 4 ended before the cache, and loads with an empty one.  Formats
+ * 4 to 6 had no count of items explored: their levels are explored again
+ * as new ones, at the full share, until they have been explored enough.
  */
 void
 model_write(const struct model *m, struct wbuf *b)
@@ -389,6 +427,7 @@ model_write(const struct model *m, struct wbuf *b)
 		wbuf_u64(b, m->level[i]->updates);
 		m->level[i]->kind->save(m->level[i], b);
 		policy_save(&m->policy[i], b);
+		wbuf_u64(b, m->explored[i]);
 	}
 	wbuf_u32(b, m->cache != NULL);
 	if (m->cache != NULL)
@@ -599,6 +638,11 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 		    m->labels.n) == -1 ||
 		    policy_load(&m->policy[i], b) == -1)
 			return -1;
+		if (b->version == 0 || b->version > 6)
+			m->explored[i] = rbuf_u64(b);
+		/* The policy learned every item explored. */
+		if (m->explored[i] > m->policy[i].trained)
+			return -1;
 	}
 	if (read_cache(m, b, o) == -1)
 		return -1;
@@ -806,6 +850,7 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 {
 	size_t i;
 	double wd, ws;
+	uint64_t from;
 
 	if (compatible(d, s, why) == -1 || (base != NULL &&
 	    (compatible(d, base, why) == -1 || grew_from(s, base, why) == -1 ||
@@ -825,9 +870,15 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 
 		l->kind->merge(l, s->level[i], b, d->labels.n);
 		l->updates += s->level[i]->updates - (b != NULL ? b->updates : 0);
+		from = base != NULL ? base->explored[i] : 0;
+		if (s->explored[i] > from)
+			d->explored[i] += s->explored[i] - from;
 		if (policy_merge(&d->policy[i], &s->policy[i],
 		    base != NULL ? &base->policy[i] : NULL) == -1)
 			return -1;
+		/* As model_read wants, whatever the shards' formats were. */
+		if (d->explored[i] > d->policy[i].trained)
+			d->explored[i] = d->policy[i].trained;
 	}
 	if (d->cache != NULL && s->cache != NULL)
 		cache_merge(d->cache, s->cache);

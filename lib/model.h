@@ -40,6 +40,8 @@ struct model_opts {
 	enum text_mode mode;
 	int mode_given;		/* the checkpoint must have the same mode */
 	double target;		/* (0,1]: agreement the cheap answers aim at */
+	double explore;		/* [0,1]: the mean share of sure items */
+	int explore_given;	/* explored; else it falls (model_judge) */
 	uint64_t seed;		/* of exploration and of the replays */
 	size_t cache;		/* slots of the answer cache; 0: none */
 	int cache_given;	/* else a checkpoint's cache keeps its size */
@@ -67,7 +69,11 @@ struct model {
 	struct level *level[MODEL_LEVELS_MAX];
 	struct policy policy[MODEL_LEVELS_MAX];
 	double target;
+	double explore;		/* as in model_opts, */
+	int explore_given;	/* which a checkpoint does not keep */
+	uint64_t explored[MODEL_LEVELS_MAX];	/* items explored, learned */
 	double thresh;		/* a level answers when sure enough (steer) */
+	double unspent;		/* disagreement allowed, not spent: thresh 0 */
 	double doubt;		/* mean sqrt(1 - agree) of sure answers */
 	uint64_t rng;
 	struct feats replay[MODEL_REPLAY];	/* answers to learn again */

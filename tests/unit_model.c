@@ -2,7 +2,7 @@
  * unit_model: tests of lib/model.h without a subprocess: judging before
  * and after the warm-up, learning a rule, answers that name no label, the
  * replay memory, the save/load round trip, loads refused without making
- * anything, and merge.  Exits 0 when every check passes; a failed assert()
+ * anything, exploration, and merge.  Exits 0 when every check passes; a failed assert()
  * names the line.
  */
 #undef NDEBUG
@@ -374,21 +374,94 @@ test_cache(void)
 	assert(model_read(&r, &o, &l, &why) == -1);
 	wbuf_release(&w);
 	/*
-	 * A format 4 payload: today's without the cache's u32 0, of an nb
-	 * level (an lr table had no emphases then).
+	 * A format 6 payload: today's without the level's u64 count of items
+	 * explored, which ends it but for the cache's u32 0; and format 4,
+	 * without that u32 either, of an nb level (an lr table had no
+	 * emphases then).
 	 */
 	model_free(m);
 	none.kinds[0] = "nb";
 	none.nkinds = 1;
 	m = made(&none);
-	stream(m, 0, 50);
+	stream(m, 0, 400);
+	assert(m->explored[0] > 0);
 	w = payload(m);
-	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 4 };
+	memmove(w.p + w.n - 12, w.p + w.n - 4, 4);
+	r = (struct rbuf){ w.p, w.n - 8, 0, 0, 6 };
+	assert(model_read(&r, &none, &l, &why) == 0);
+	assert(l->cache == NULL && l->explored[0] == 0);
+	model_free(l);
+	r = (struct rbuf){ w.p, w.n - 12, 0, 0, 4 };
 	assert(model_read(&r, &o, &l, &why) == 0);
 	assert(l->cache != NULL && cache_count(l->cache) == 0);
-	assert(same_payload(m, l) == 0);	/* l has a cache now */
+	assert(l->explored[0] == 0);
 	model_free(l);
 	wbuf_release(&w);
+	model_free(m);
+}
+
+/*
+ * Runs items [from, to) through m as stream() does; returns the share of
+ * the items a level was sure of that were explored.
+ */
+static double
+explored(struct model *m, unsigned from, unsigned to)
+{
+	static const char *const name[] = { "pos", "neg" };
+	struct model_verdict v;
+	struct feats f;
+	unsigned k, sure = 0, asked = 0;
+	uint64_t before = m->explored[0];
+	int label;
+
+	feats_init(&f);
+	for (k = from; k < to; k++) {
+		label = item(&f, k);
+		if (model_judge(m, &f, 1, &v) >= 0) {
+			sure++;
+			continue;
+		}
+		sure += v.explored == 0;
+		asked += v.explored == 0;
+		label = model_label(m, name[label], strlen(name[label]));
+		assert(model_learn(m, &f, &v, label) == 0);
+	}
+	feats_release(&f);
+	assert(m->explored[0] == before + asked);
+	return sure ? (double)asked / sure : 0;
+}
+
+/*
+ * A level explores less as it is explored more; a share given by hand
+ * stays, and 0 explores nothing.  The count of items explored is saved.
+ */
+static void
+test_explore(void)
+{
+	struct model_opts o = opts("pos,neg", NULL);
+	struct model *m = made(&o), *l = NULL;
+	double early, late;
+	const char *why;
+
+	early = explored(m, 0, 3000);
+	late = explored(m, 3000, 20000);
+	/* 4% at first; 64 explored, and it falls as 1 / sqrt(explored). */
+	assert(early > 0.025 && early < 0.05);
+	assert(late > 0.005 && late < early * 0.8);
+	assert(reread(m, &o, &l, &why) == 0);
+	assert(l->explored[0] == m->explored[0]);
+	model_free(l);
+	model_free(m);
+	o.explore_given = 1;
+	o.explore = 0.2;
+	m = made(&o);
+	early = explored(m, 0, 3000);
+	late = explored(m, 3000, 20000);
+	assert(fabs(early - 0.2) < 0.05 && fabs(late - 0.2) < 0.05);
+	model_free(m);
+	o.explore = 0;
+	m = made(&o);
+	assert(explored(m, 0, 3000) == 0 && m->explored[0] == 0);
 	model_free(m);
 }
 
@@ -403,14 +476,17 @@ test_merge(void)
 	struct model *a = made(&o), *b = made(&o), *c;
 	struct wbuf before;
 	const char *why;
-	uint64_t ua, ub;
+	uint64_t ua, ub, ea, eb;
 
 	stream(a, 0, 300);
 	stream(b, 300, 700);
 	ua = a->level[0]->updates;
 	ub = b->level[0]->updates;
+	ea = a->explored[0];
+	eb = b->explored[0];
 	assert(model_merge(a, b, NULL, &why) == 0);
 	assert(a->level[0]->updates == ua + ub);
+	assert(a->explored[0] == ea + eb);
 	assert(a->labels.n == 2);
 	other.bits = BITS + 1;
 	c = made(&other);
@@ -441,9 +517,12 @@ test_merge(void)
 		stream(d, 500, 700);
 		ua = b->level[0]->updates - base->level[0]->updates;
 		ub = d->level[0]->updates - base->level[0]->updates;
+		ea = b->explored[0] - base->explored[0];
+		eb = d->explored[0] - base->explored[0];
 		assert(model_merge(b, d, base, &why) == 0);
 		assert(b->level[0]->updates ==
 		    base->level[0]->updates + ua + ub);
+		assert(b->explored[0] == base->explored[0] + ea + eb);
 		/* A shard that did not grow from the base is refused. */
 		assert(model_merge(base, b, d, &why) == -1);
 		assert(strcmp(why, "checkpoint did not start from the base") ==
@@ -468,6 +547,7 @@ main(void)
 	test_round_trip("nb");
 	test_refused();
 	test_cache();
+	test_explore();
 	test_merge();
 	printf("unit_model: all passed\n");
 	return 0;
