@@ -18,6 +18,7 @@
 #define DECAY		exp2(-1.0 / HALF_LIFE)	/* per answer */
 #define WEIGHT_MAX	1e4f	/* bounds what a checkpoint may claim */
 #define SIGNAL_MAX	1e3f
+#define LOGIT_MAX	30	/* |logit| is cut here: the estimate is never 0 or 1 */
 
 void
 policy_init(struct policy *p)
@@ -44,10 +45,10 @@ logit(float q)
 static double
 sigmoid(double z)
 {
-	if (z > 30)
-		z = 30;
-	if (z < -30)
-		z = -30;
+	if (z > LOGIT_MAX)
+		z = LOGIT_MAX;
+	if (z < -LOGIT_MAX)
+		z = -LOGIT_MAX;
 	return 1 / (1 + exp(-z));
 }
 
@@ -176,7 +177,7 @@ slopes(const struct policy *p, const double *w, double *g,
 		for (i = 0; i < POLICY_SIGNALS; i++)
 			z += w[i] * o->x[i];
 		/* one exp gives both: e^-|z|, |z| cut as sigmoid() cuts it */
-		e = exp(-fmin(fabs(z), 30));
+		e = exp(-fmin(fabs(z), LOGIT_MAX));
 		q = z >= 0 ? 1 / (1 + e) : e / (1 + e);
 		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
 		sum += ow * (log1p(e) + fmax(o->agreed ? -z : z, 0));
