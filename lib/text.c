@@ -253,7 +253,7 @@ words(struct feats *f, const unsigned char *s, size_t n)
 	}
 	if ((kept = dedupe(f, w, nw)) == -1)
 		return -1;
-	f->n = (size_t)kept;
+	f->n = f->nwords = (size_t)kept;
 	normalise(f, 0, 1);
 	if ((kept = dedupe(f, g, ng)) == -1)
 		return -1;
@@ -328,7 +328,7 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 	int r;
 
 	tables_init();
-	f->n = 0;
+	f->n = f->nwords = 0;
 	if (mode == TEXT_FEATURES)
 		r = tokens(f, s, n);
 	else
@@ -342,6 +342,50 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 		return -1;
 	f->hash[f->n] = TEXT_BIAS;
 	f->val[f->n++] = 1;
+	return 0;
+}
+
+int
+text_dense(struct feats *f, uint64_t seed, const float *v, size_t n)
+{
+	size_t i, bias = f->n - 1;	/* text_features put it there */
+
+	if (feats_room(f, f->n + n) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		f->hash[bias + i] = text_mix(seed + i);
+		f->val[bias + i] = v[i];
+	}
+	f->hash[bias + n] = TEXT_BIAS;
+	f->val[bias + n] = 1;
+	f->n += n;
+	return 0;
+}
+
+/* As words() hashes: a '!' or '?' alone, or a word, apostrophes dropped. */
+int
+text_word(const char *s, size_t n, uint64_t *h)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t x = FNV_OFFSET;
+	size_t i;
+
+	tables_init();
+	if (n == 1 && byteclass[u[0]] == PUNCT) {
+		*h = text_mix((FNV_OFFSET ^ u[0]) * FNV_PRIME);
+		return 0;
+	}
+	if (n == 0 || byteclass[u[0]] != WORD)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (byteclass[u[i]] < WORD)
+			return -1;
+		if (byteclass[u[i]] == WORD)
+			x = (x ^ lower[u[i]]) * FNV_PRIME;
+	}
+	*h = text_mix(x);
 	return 0;
 }
 

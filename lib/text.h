@@ -34,6 +34,7 @@ struct feats {
 	uint64_t *hash;
 	float *val;
 	size_t n, cap;
+	size_t nwords;		/* the first nwords are words and word pairs */
 	uint64_t *grams, *seen;	/* scratch of text_features: the grams, */
 	size_t gramcap, seencap;	/* and a hash set */
 };
@@ -47,6 +48,19 @@ void feats_release(struct feats *f);
  */
 int text_features(struct feats *f, enum text_mode mode, const char *s,
     size_t n);
+
+/*
+ * Puts n features before the bias: hash text_mix(seed + i) and value v[i]
+ * for i < n, past the cap as the bias is.  Returns 0, or -1 (errno
+ * ENOMEM).
+ */
+int text_dense(struct feats *f, uint64_t seed, const float *v, size_t n);
+
+/*
+ * Whether the n bytes at s are one token of words: 0 and its feature hash
+ * in *h, or -1 (they would be cut into several, or none).
+ */
+int text_word(const char *s, size_t n, uint64_t *h);
 
 /*
  * Finds field `field` (1-based; 0 is the whole line) of the n bytes at
