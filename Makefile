@@ -13,10 +13,10 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L
 LDLIBS = -lz -lm
 
 LIB_OBJ = lib/cache.o lib/engine.o lib/expert.o lib/labels.o lib/level.o lib/lr.o \
-	lib/model.o lib/nb.o lib/policy.o lib/reader.o lib/state.o lib/text.o
+	lib/model.o lib/nb.o lib/policy.o lib/reader.o lib/state.o lib/text.o lib/vectors.o
 UNIT = tests/unit_text tests/unit_labels tests/unit_state tests/unit_expert \
 	tests/unit_level tests/unit_policy tests/unit_model tests/unit_reader \
-	tests/unit_cache
+	tests/unit_cache tests/unit_vectors
 # Fuzz targets (tests/fuzz/fuzz_*.c): replayed over their corpora by `make
 # test` (plain CC), fuzzed with libFuzzer by `make fuzz` (clang).
 REPLAY = tests/fuzz/replay_text tests/fuzz/replay_answer \
@@ -77,6 +77,7 @@ install: cascade
 	    $(DESTDIR)$(SHAREDIR)/experts
 	install -m 755 cascade $(DESTDIR)$(PREFIX)/bin/cascade
 	install -m 755 scripts/shard $(DESTDIR)$(PREFIX)/bin/cascade-shard
+	install -m 755 scripts/vectors $(DESTDIR)$(PREFIX)/bin/cascade-vectors
 	install -m 644 man/cascade.1 $(DESTDIR)$(MANDIR)/man1/cascade.1
 	for x in $(EXPERTS); do \
 	    install -m 755 scripts/experts/$$x $(DESTDIR)$(SHAREDIR)/experts/$$x \
