@@ -85,7 +85,7 @@ install: cascade
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/cascade $(DESTDIR)$(PREFIX)/bin/cascade-shard \
-	    $(DESTDIR)$(MANDIR)/man1/cascade.1
+	    $(DESTDIR)$(PREFIX)/bin/cascade-vectors $(DESTDIR)$(MANDIR)/man1/cascade.1
 	for x in $(EXPERTS); do rm -f $(DESTDIR)$(SHAREDIR)/experts/$$x; done
 	-rmdir $(DESTDIR)$(SHAREDIR)/experts $(DESTDIR)$(SHAREDIR)
 

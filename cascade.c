@@ -37,7 +37,7 @@ enum {
 	OPT_EXPERT_INPUT, OPT_EXPLORE,
 	OPT_EXPERT_MODE, OPT_HASH_BITS, OPT_INPUT, OPT_MAX_FAILURES,
 	OPT_RETRIES, OPT_SAVE_EVERY, OPT_SEED, OPT_STATS, OPT_STRICT,
-	OPT_TARGET, OPT_TIMEOUT, OPT_VERSION, OPT_WINDOW
+	OPT_TARGET, OPT_TIMEOUT, OPT_VECTORS, OPT_VERSION, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -69,6 +69,7 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "vectors", required_argument, NULL, OPT_VECTORS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "window", required_argument, NULL, OPT_WINDOW },
@@ -83,6 +84,8 @@ struct options {
 	const char *state;	/* -s: the checkpoint, or NULL */
 	double save_every;	/* seconds between saves; 0: at the end */
 	const char *stats;	/* --stats: the JSON summary, or NULL */
+	const char *vectors_path;	/* --vectors, or NULL */
+	struct vectors *vectors;	/* and what it holds */
 	int verbose;
 	int strict;		/* --strict: a warning of the answers exits 4 */
 	int guessing;		/* no expert and nothing learned */
@@ -96,7 +99,7 @@ static const char usage_text[] =
 "               [--batch N] [--expert-mode each|pipe] [--window N]\n"
 "               [--input text|features] [--expert-input text|line]\n"
 "               [--expert-field N] [--hash-bits N] [--save-every sec]\n"
-"               [--stats file] [--strict] [file ...]\n"
+"               [--stats file] [--strict] [--vectors file] [file ...]\n"
 "       cascade info [--json] state\n"
 "       cascade merge [-b base] -o state file ...\n";
 
@@ -146,6 +149,8 @@ static const char help_text[] =
 "                         only (60)\n"
 "      --stats FILE       write the summary as JSON to FILE at the end\n"
 "      --strict           exit 4 after a warning about the answers\n"
+"      --vectors FILE     word vectors (.vec: fastText, GloVe) that the lr\n"
+"                         level learns from beside the words\n"
 "  -h, --help             this help\n"
 "      --version          the version\n"
 "\n"
@@ -735,8 +740,18 @@ describe(FILE *f, const char *path, const struct model *m, int json)
 			    (unsigned long long)m->level[i]->updates,
 			    100 * agreed, (unsigned long)kept);
 	}
-	if (json)
-		fputs("]}\n", f);
+	if (json && m->vs != NULL)
+		fprintf(f, "],\"vectors\":{\"checksum\":\"%016llx\",\"dim\":%u,"
+		    "\"words\":%u,\"items\":%llu}}\n",
+		    (unsigned long long)m->vs->sum, (unsigned)m->vs->dim,
+		    (unsigned)m->vs->rows, (unsigned long long)m->vs->items);
+	else if (json)
+		fputs("],\"vectors\":null}\n", f);
+	else if (m->vs != NULL)
+		fprintf(f, "word vectors: %u words of %u dimensions, checksum "
+		    "%016llx; %llu items counted\n", (unsigned)m->vs->rows,
+		    (unsigned)m->vs->dim, (unsigned long long)m->vs->sum,
+		    (unsigned long long)m->vs->items);
 }
 
 /* cascade info [--json] FILE: what a checkpoint holds. */
@@ -948,6 +963,9 @@ parse_options(int argc, char *argv[], struct options *o)
 			e->expert.timeout = number("--timeout", optarg, 0,
 			    86400, 0);
 			break;
+		case OPT_VECTORS:
+			o->vectors_path = optarg;
+			break;
 		case OPT_VERSION:
 			puts("cascade " VERSION);
 			exit(0);
@@ -957,6 +975,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		default:
 			usage();
 		}
+	}
+	if (o->vectors_path != NULL && m->mode == TEXT_FEATURES) {
+		warnx("--vectors and --input features: vectors are of words");
+		usage();
 	}
 	if (e->expert.cmd != NULL && e->expert_field > 0) {
 		warnx("-e and --expert-field: give one expert");
@@ -985,6 +1007,13 @@ make_engine(struct options *o, struct state_file *f)
 
 	if (o->state != NULL && hold(f, o->state) == -1)
 		exit(1);
+	if (o->vectors_path != NULL) {
+		if ((o->vectors = vectors_open(o->vectors_path, &why)) == NULL) {
+			state_close(f);
+			errx(1, "cannot use word vectors: %s", why);
+		}
+		o->model.vectors = o->vectors;
+	}
 	if (o->initial != NULL &&
 	    (r = model_load(o->initial, &o->model, &m, &why)) != 0) {
 		state_close(f);
@@ -999,6 +1028,19 @@ make_engine(struct options *o, struct state_file *f)
 	if (r == 1 && (m = model_new(&o->model, &why)) == NULL) {
 		state_close(f);
 		errx(1, "%s", why);
+	}
+	if (m->vs != NULL && m->vec == NULL) {
+		model_free(m);
+		state_close(f);
+		errx(1, "cannot use checkpoint '%s': it was learned with word "
+		    "vectors: give them with --vectors", o->initial ? o->initial :
+		    o->state);
+	}
+	if (m->vec != NULL && m->mode != TEXT_WORDS) {
+		model_free(m);
+		state_close(f);
+		errx(1, "cannot use word vectors: the checkpoint is for "
+		    "--input features");
 	}
 	if (o->state != NULL && model_size_max(m) > STATE_MAXLEN) {
 		state_close(f);
@@ -1115,6 +1157,7 @@ main(int argc, char *argv[])
 	state_close(&f);
 	status = report(&o, e, start, status);
 	engine_free(e);
+	vectors_close(o.vectors);
 	if (stop)
 		return 128 + stop;
 	if (fclose(stdout) == EOF && !reader_gone && status == 0) {

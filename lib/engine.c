@@ -145,16 +145,17 @@ budget_left(const struct engine *e)
 }
 
 /*
- * Makes e->f the item's features.  An answer that comes before the next
- * line (answers in the input, one call at a time) finds them made.
+ * Makes e->f the item's features; first: when it is judged, the first
+ * time.  An answer that comes before the next line (answers in the input,
+ * one call at a time) finds them made.
  */
 static int
-features(struct engine *e, const struct item *it, const char **why)
+features(struct engine *e, const struct item *it, int first, const char **why)
 {
 	if (e->f_line == it->lineno)
 		return 0;
 	e->f_line = 0;
-	if (text_features(&e->f, e->m->mode, it->text, it->tlen) == -1) {
+	if (model_features(e->m, it->text, it->tlen, &e->f, first) == -1) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -357,7 +358,7 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 		expert_input(e, it, &s, &n);
 		model_note(e->m, s, n, label);
 		count_explored(e, it, label);
-		if (features(e, it, why) == -1 ||
+		if (features(e, it, 0, why) == -1 ||
 		    model_learn(e->m, &e->f, &it->v, label) == -1) {
 			*why = "out of memory";
 			return -1;
@@ -580,7 +581,7 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		e->st.cached++;
 		return flush(e, why);
 	}
-	if (features(e, it, why) == -1)
+	if (features(e, it, 1, why) == -1)
 		return -1;
 	level = model_judge(e->m, &e->f, budget_left(e), &it->v);
 	if (level >= 0) {

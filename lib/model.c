@@ -119,6 +119,7 @@ blank(const struct model_opts *o)
 	m->thresh = o->target;
 	m->doubt = DOUBT;
 	m->rng = o->seed;
+	m->vec = o->vectors;
 	return m;
 }
 
@@ -150,7 +151,9 @@ model_new(const struct model_opts *o, const char **why)
 	    (o->labels != NULL && labels_parse(&m->labels, o->labels) == -1) ||
 	    make_levels(m, kind, kinds_of(o, kind),
 	    o->bits ? o->bits : MODEL_BITS_DEFAULT) == -1 ||
-	    (o->cache > 0 && (m->cache = cache_new(o->cache)) == NULL)) {
+	    (o->cache > 0 && (m->cache = cache_new(o->cache)) == NULL) ||
+	    (o->vectors != NULL &&
+	    (m->vs = vecstats_new(o->vectors)) == NULL)) {
 		*why = "out of memory";
 		model_free(m);
 		errno = ENOMEM;
@@ -172,6 +175,7 @@ model_free(struct model *m)
 		feats_release(&m->replay[i]);
 	labels_release(&m->labels);
 	cache_free(m->cache);
+	vecstats_free(m->vs);
 	free(m);
 }
 
@@ -221,6 +225,15 @@ explore_share(const struct model *m, size_t i)
  * the less sure ones more often measures the disagreement with less noise
  * for the same number of expert calls.
  */
+int
+model_features(struct model *m, const char *s, size_t n, struct feats *f,
+    int count)
+{
+	if (text_features(f, m->mode, s, n) == -1)
+		return -1;
+	return m->vec != NULL ? vectors_item(m->vec, m->vs, f, count) : 0;
+}
+
 int
 model_judge(struct model *m, const struct feats *f, int explore,
     struct model_verdict *v)
@@ -432,6 +445,9 @@ model_write(const struct model *m, struct wbuf *b)
 	wbuf_u32(b, m->cache != NULL);
 	if (m->cache != NULL)
 		cache_save(m->cache, b);
+	wbuf_u32(b, m->vs != NULL);
+	if (m->vs != NULL)
+		vecstats_save(m->vs, b);
 }
 
 /*
@@ -456,6 +472,36 @@ read_cache(struct model *m, struct rbuf *b, const struct model_opts *o)
 		cache_free(c);
 	else
 		m->cache = c;
+	return 0;
+}
+
+/*
+ * Reads what a payload learned of word vectors (none before format 8), of
+ * the vectors o gives, if any; the payload has none and o gives some, they
+ * start now.
+ */
+static int
+read_vectors(struct model *m, struct rbuf *b, const struct model_opts *o,
+    const char **why)
+{
+	uint32_t has = b->version != 0 && b->version < 8 ? 0 : rbuf_u32(b);
+
+	if (b->err || has > 1 || (has && (m->vs = vecstats_load(b)) == NULL))
+		return -1;
+	if (o->vectors == NULL)
+		return 0;
+	/* The sizes too: the checkpoint is not trusted to match its sum. */
+	if (m->vs != NULL && (m->vs->sum != vectors_sum(o->vectors) ||
+	    m->vs->dim != vectors_dim(o->vectors) ||
+	    m->vs->rows != vectors_rows(o->vectors))) {
+		*why = "checkpoint was learned with other word vectors "
+		    "(--vectors)";
+		return -1;
+	}
+	if (m->vs == NULL && (m->vs = vecstats_new(o->vectors)) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
 	return 0;
 }
 
@@ -644,7 +690,7 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 		if (m->explored[i] > m->policy[i].trained)
 			return -1;
 	}
-	if (read_cache(m, b, o) == -1)
+	if (read_cache(m, b, o) == -1 || read_vectors(m, b, o, why) == -1)
 		return -1;
 	return b->err || b->off != b->n ? -1 : 0;
 }
@@ -697,6 +743,8 @@ model_size_max(const struct model *m)
 		    (uint64_t)LABELS_MAX * 16 + ((uint64_t)1 << 20);
 	if (m->cache != NULL)
 		n += 24 + 12 * (uint64_t)cache_slots(m->cache);
+	if (m->vs != NULL)
+		n += 32 + 8 * (uint64_t)m->vs->dim + 4 * (uint64_t)m->vs->rows;
 	return n;
 }
 
@@ -760,6 +808,15 @@ compatible(const struct model *d, const struct model *s, const char **why)
 			return -1;
 		}
 	return 0;
+}
+
+/* Whether a and b (or neither) learned of the same word vectors. */
+static int
+same_vectors(const struct vecstats *a, const struct vecstats *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a->sum == b->sum && a->dim == b->dim && a->rows == b->rows;
 }
 
 /*
@@ -855,8 +912,15 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 	if (compatible(d, s, why) == -1 || (base != NULL &&
 	    (compatible(d, base, why) == -1 || grew_from(s, base, why) == -1 ||
 	    grew_from(d, base, why) == -1 || labels_from(s, base, why) == -1 ||
-	    labels_from(d, base, why) == -1)) ||
-	    align_labels(d, s, why) == -1)
+	    labels_from(d, base, why) == -1)))
+		return -1;
+	/* A base may be from before the shards took up vectors. */
+	if (!same_vectors(d->vs, s->vs) || (base != NULL && base->vs != NULL &&
+	    !same_vectors(d->vs, base->vs))) {
+		*why = "checkpoint was learned with other word vectors";
+		return -1;
+	}
+	if (align_labels(d, s, why) == -1)
 		return -1;
 	*why = "out of memory";
 	d->labels.closed = d->labels.closed && s->labels.closed;
@@ -882,6 +946,8 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 	}
 	if (d->cache != NULL && s->cache != NULL)
 		cache_merge(d->cache, s->cache);
+	if (d->vs != NULL)
+		vecstats_merge(d->vs, s->vs, base != NULL ? base->vs : NULL);
 	*why = NULL;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "policy.h"
 #include "state.h"
 #include "text.h"
+#include "vectors.h"
 
 #define MODEL_LEVELS_MAX	4
 #define MODEL_BITS_DEFAULT	20
@@ -45,6 +46,7 @@ struct model_opts {
 	uint64_t seed;		/* of exploration and of the replays */
 	size_t cache;		/* slots of the answer cache; 0: none */
 	int cache_given;	/* else a checkpoint's cache keeps its size */
+	const struct vectors *vectors;	/* word vectors, or NULL */
 };
 
 /* What a model said of one item, kept until the expert answers it. */
@@ -80,6 +82,13 @@ struct model {
 	int replay_label[MODEL_REPLAY];
 	size_t nreplay;
 	struct cache *cache;	/* the expert's answers by text, or NULL */
+	/*
+	 * What the stream taught of the word vectors the model learned with,
+	 * or NULL; and the vectors, or NULL when the model was read without
+	 * them (it may then be merged or described, but not judge).
+	 */
+	struct vecstats *vs;
+	const struct vectors *vec;
 	float prob[LABELS_MAX];	/* scratch of model_judge */
 };
 
@@ -97,6 +106,15 @@ struct model *model_new(const struct model_opts *o, const char **why);
 
 /* Accepts NULL. */
 void model_free(struct model *m);
+
+/*
+ * Makes f the features of the n bytes at s: text_features, and with word
+ * vectors the item's vector.  count says it is the first time for this
+ * item, which the vectors' statistics then count.  Returns 0, or -1 with
+ * errno (ENOMEM).
+ */
+int model_features(struct model *m, const char *s, size_t n, struct feats *f,
+    int count);
 
 /*
  * Judges an item by its features f: fills v and returns the level that
@@ -144,8 +162,10 @@ void model_write(const struct model *m, struct wbuf *b);
 
 /*
  * Reads a model from a checkpoint payload into a new *m.  What o gives
- * (levels, hash size, input mode) the payload must have; what o leaves
- * open is the payload's.  Labels match by name: o's closed set must hold
+ * (levels, hash size, input mode, word vectors) the payload must have;
+ * what o leaves open is the payload's.  A payload without vectors takes
+ * o's: they start to learn.  A payload with vectors read without (o's are
+ * NULL) has m->vec NULL.  Labels match by name: o's closed set must hold
  * every label of the payload, and adds those it lacks.  Returns 0, or -1
  * with *why, which names both sides when the payload does not fit o and
  * then stays valid until the next model_read; nothing is made then.

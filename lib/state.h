@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION	7	/* written; 4 to 6 are read too (model.c, lr.c) */
+#define STATE_VERSION	8	/* written; 4 to 7 are read too (model.c, lr.c) */
 #define STATE_VERSION_OLDEST	4
 #define STATE_MAXLEN	((uint64_t)1 << 32)	/* payload bytes */
 

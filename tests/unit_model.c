@@ -374,10 +374,10 @@ test_cache(void)
 	assert(model_read(&r, &o, &l, &why) == -1);
 	wbuf_release(&w);
 	/*
-	 * A format 6 payload: today's without the level's u64 count of items
-	 * explored, which ends it but for the cache's u32 0; and format 4,
-	 * without that u32 either, of an nb level (an lr table had no
-	 * emphases then).
+	 * A format 7 payload: today's without the u32 0 of no word vectors
+	 * at its end; format 6, without the level's u64 count of items
+	 * explored before the cache's u32 0 either; and format 4, without
+	 * that u32 either, of an nb level (an lr table had no emphases then).
 	 */
 	model_free(m);
 	none.kinds[0] = "nb";
@@ -386,12 +386,16 @@ test_cache(void)
 	stream(m, 0, 400);
 	assert(m->explored[0] > 0);
 	w = payload(m);
-	memmove(w.p + w.n - 12, w.p + w.n - 4, 4);
-	r = (struct rbuf){ w.p, w.n - 8, 0, 0, 6 };
+	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 7 };
+	assert(model_read(&r, &none, &l, &why) == 0);
+	assert(l->vs == NULL && l->explored[0] == m->explored[0]);
+	model_free(l);
+	memmove(w.p + w.n - 16, w.p + w.n - 8, 4);
+	r = (struct rbuf){ w.p, w.n - 12, 0, 0, 6 };
 	assert(model_read(&r, &none, &l, &why) == 0);
 	assert(l->cache == NULL && l->explored[0] == 0);
 	model_free(l);
-	r = (struct rbuf){ w.p, w.n - 12, 0, 0, 4 };
+	r = (struct rbuf){ w.p, w.n - 16, 0, 0, 4 };
 	assert(model_read(&r, &o, &l, &why) == 0);
 	assert(l->cache != NULL && cache_count(l->cache) == 0);
 	assert(l->explored[0] == 0);

@@ -1,11 +1,11 @@
 #!/bin/sh
-# make install ships cascade, its man page, cascade-shard and the example experts; make uninstall removes them.
+# make install ships cascade, its man page, cascade-shard, cascade-vectors and the example experts; make uninstall removes them.
 . "${0%/*}/../setup"
 command -v make >/dev/null 2>&1 || { echo "make not installed" >&9; exit 77; }
 src=$TESTS/..
 [ -f "$src/cascade" ] || { echo "no built cascade in $src" >&9; exit 77; }
 make -s -C "$src" install DESTDIR="$T/root" PREFIX=/opt/c >"$T/log" 2>&1 || fail "make install: $(cat "$T/log")"
-for f in bin/cascade bin/cascade-shard share/man/man1/cascade.1; do
+for f in bin/cascade bin/cascade-shard bin/cascade-vectors share/man/man1/cascade.1; do
 	[ -f "$T/root/opt/c/$f" ] || fail "not installed: $f"
 done
 for x in "$src"/scripts/experts/*; do
