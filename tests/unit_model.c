@@ -2,8 +2,8 @@
  * unit_model: tests of lib/model.h without a subprocess: judging before
  * and after the warm-up, learning a rule, answers that name no label, the
  * replay memory, the save/load round trip, loads refused without making
- * anything, exploration, and merge.  Exits 0 when every check passes; a failed assert()
- * names the line.
+ * anything, exploration, merge, and word vectors.  Exits 0 when every
+ * check passes; a failed assert() names the line.
  */
 #undef NDEBUG
 #include <assert.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/model.h"
 #include "stream.h"
@@ -540,6 +541,77 @@ test_merge(void)
 	model_free(c);
 }
 
+/*
+ * Word vectors: the features the model makes carry them, its payload their
+ * statistics, which are read back only with the same vectors, and a
+ * payload whose sizes do not match its checksum is refused.
+ */
+static void
+test_vectors(void)
+{
+	char path[] = "/tmp/unit_model.XXXXXX", cpath[64];
+	struct model_opts o = opts("pos,neg", NULL), none = o;
+	struct model *m, *l = NULL;
+	struct vectors *v;
+	struct feats f, g;
+	struct wbuf w;
+	struct rbuf r;
+	const char *why;
+	FILE *fp;
+	int fd;
+
+	assert((fd = mkstemp(path)) != -1 && (fp = fdopen(fd, "w")) != NULL);
+	fputs("good 1 0 0\nbad -1 0.2 0\nfilm 0 0 1\n", fp);
+	assert(fclose(fp) == 0);
+	assert((v = vectors_open(path, &why)) != NULL);
+	o.vectors = v;
+	m = made(&o);
+	feats_init(&f);
+	feats_init(&g);
+	assert(model_features(m, "good film", 9, &f, 1) == 0);
+	assert(text_features(&g, TEXT_WORDS, "good film", 9) == 0);
+	assert(f.n == g.n + 3 && m->vs->items == 1);
+	assert(model_features(m, "good film", 9, &f, 0) == 0 &&
+	    m->vs->items == 1);
+	stream(m, 0, 100);
+	/* The stream's features were made without: only the first counted. */
+	assert(reread(m, &o, &l, &why) == 0 && l->vs->items == 1);
+	assert(l->vec == v && l->vs->df[0] == 1);
+	model_free(l);
+	/* Read without them: kept, for a merge, but no vector is made. */
+	assert(reread(m, &none, &l, &why) == 0 && l->vs != NULL && !l->vec);
+	assert(model_features(l, "good film", 9, &f, 1) == 0 && f.n == g.n);
+	assert(model_merge(l, m, NULL, &why) == 0 && l->vs->items == 2);
+	model_free(l);
+	/* A model learned without takes them up. */
+	l = made(&none);
+	assert(model_merge(l, m, NULL, &why) == -1 &&
+	    strstr(why, "other word vectors"));
+	w = payload(l);
+	model_free(l);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	assert(model_read(&r, &o, &l, &why) == 0 && l->vs->items == 0);
+	model_free(l);
+	wbuf_release(&w);
+	/* One row fewer, its count cut off: the checksum is not trusted. */
+	w = payload(m);
+	w.p[w.n - 4 * 3 - 8 * 3 - 16 - 4] = 2;
+	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 0 };
+	assert(model_read(&r, &o, &l, &why) == -1);
+	assert(strstr(why, "other word vectors"));
+	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 0 };
+	assert(model_read(&r, &none, &l, &why) == 0 && l->vs->rows == 2);
+	model_free(l);
+	wbuf_release(&w);
+	feats_release(&f);
+	feats_release(&g);
+	model_free(m);
+	vectors_close(v);
+	snprintf(cpath, sizeof(cpath), "%s.cache", path);
+	unlink(cpath);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -553,6 +625,7 @@ main(void)
 	test_cache();
 	test_explore();
 	test_merge();
+	test_vectors();
 	printf("unit_model: all passed\n");
 	return 0;
 }
