@@ -307,7 +307,7 @@ static int
 remember(struct model *m, const struct feats *f, int label)
 {
 	struct feats *k;
-	size_t i, j, n;
+	size_t i, j, n, tail;
 
 	if (m->level[0]->updates > MODEL_REPLAY) {
 		for (i = 0; i < m->nreplay; i++)
@@ -331,13 +331,16 @@ remember(struct model *m, const struct feats *f, int label)
 		feats_release(k);
 		return -1;
 	}
-	memcpy(k->hash, f->hash, n * sizeof(*k->hash));
-	memcpy(k->val, f->val, n * sizeof(*k->val));
-	/* Keep the bias (text.h) when the item is cut. */
+	/* An item cut short keeps its end: the dense features and the bias. */
 	assert(f->n > 0 && f->hash[f->n - 1] == TEXT_BIAS);
-	k->hash[n - 1] = f->hash[f->n - 1];
-	k->val[n - 1] = f->val[f->n - 1];
+	tail = f->ndense + 1 < n ? f->ndense + 1 : n;
+	memcpy(k->hash, f->hash, (n - tail) * sizeof(*k->hash));
+	memcpy(k->val, f->val, (n - tail) * sizeof(*k->val));
+	memcpy(k->hash + n - tail, f->hash + f->n - tail,
+	    tail * sizeof(*k->hash));
+	memcpy(k->val + n - tail, f->val + f->n - tail, tail * sizeof(*k->val));
 	k->n = k->cap = n;
+	k->ndense = tail - 1;
 	m->replay_label[m->nreplay++] = label;
 	return 0;
 }

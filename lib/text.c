@@ -328,7 +328,7 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 	int r;
 
 	tables_init();
-	f->n = f->nwords = 0;
+	f->n = f->nwords = f->ndense = 0;
 	if (mode == TEXT_FEATURES)
 		r = tokens(f, s, n);
 	else
@@ -361,6 +361,7 @@ text_dense(struct feats *f, uint64_t seed, const float *v, size_t n)
 	f->hash[bias + n] = TEXT_BIAS;
 	f->val[bias + n] = 1;
 	f->n += n;
+	f->ndense += n;
 	return 0;
 }
 

@@ -34,7 +34,8 @@ struct feats {
 	uint64_t *hash;
 	float *val;
 	size_t n, cap;
-	size_t nwords;		/* the first nwords are words and word pairs */
+	size_t nwords;		/* the first nwords are words and word pairs, */
+	size_t ndense;		/* the ndense before the bias dense ones */
 	uint64_t *grams, *seen;	/* scratch of text_features: the grams, */
 	size_t gramcap, seencap;	/* and a hash set */
 };

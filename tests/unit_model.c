@@ -573,6 +573,26 @@ test_vectors(void)
 	assert(f.n == g.n + 3 && m->vs->items == 1);
 	assert(model_features(m, "good film", 9, &f, 0) == 0 &&
 	    m->vs->items == 1);
+	/* An answer kept to learn again, cut short, keeps its vector. */
+	{
+		struct model_verdict verdict;
+		char *text = malloc(6 * 5000 + 9), *p = text;
+		int k;
+
+		assert(text != NULL);
+		p += sprintf(p, "bad film");
+		for (k = 0; k < 5000; k++)
+			p += sprintf(p, " w%d", k);
+		assert(model_features(m, text, strlen(text), &f, 0) == 0);
+		assert(f.n > 4096 && f.ndense == 3);
+		model_judge(m, &f, 1, &verdict);
+		assert(model_learn(m, &f, &verdict, 0) == 0);
+		assert(m->nreplay == 1 && m->replay[0].n == 4096);
+		assert(m->replay[0].ndense == 3);
+		assert(memcmp(m->replay[0].hash + 4092, f.hash + f.n - 4,
+		    4 * sizeof(*f.hash)) == 0);
+		free(text);
+	}
 	stream(m, 0, 100);
 	/* The stream's features were made without: only the first counted. */
 	assert(reread(m, &o, &l, &why) == 0 && l->vs->items == 1);
