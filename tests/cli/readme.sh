@@ -22,6 +22,7 @@ for x in bin/llm ask-llm ask-llm-batch local-model expert spam-expert; do
 done
 ln -s "$w/answer" "$h/bin/ask-llm"
 ln -s "$CASCADE" "$w/bin/cascade"
+ln -s "$TESTS/../scripts/vectors" "$w/bin/cascade-vectors"
 ln -s "$TESTS/../scripts" "$w/scripts"
 PATH=$w/bin:$PATH HOME=$h
 export PATH HOME
@@ -31,6 +32,18 @@ cp reviews.txt "$h/in/reviews.txt"
 cp reviews.txt in
 awk '{ print NR "\t" $0 }' reviews.txt >mail.tsv
 cp mail.tsv today.tsv
+# Old mail for word vectors: two topics, so that they do not collapse.
+awk 'BEGIN {
+	srand(5)
+	split("good film plot actor movie fun great twist", a)
+	split("bad boring slow script ending cast dull long", b)
+	for (i = 0; i < 3000; i++) {
+		s = ""
+		for (j = 0; j < 8; j++)
+			s = s " " (i % 2 ? a[1 + int(rand() * 8)] : b[1 + int(rand() * 8)])
+		print i "\t" s
+	}
+}' >old-mail.tsv
 cascade -q -s model.ckpt -e ./ask-llm reviews.txt >/dev/null
 # The examples: runs of lines indented by a tab, one shell script each.
 awk '/^\t/ { sub(/^\t/, ""); b = b $0 "\n"; next }
@@ -44,6 +57,7 @@ for ex in "$T"/ex.*; do
 	*OPENAI_API_KEY*) continue ;;		# a real LLM over the network
 	*...*) continue ;;			# a sketch, not a command
 	*parallel*) command -v parallel >/dev/null 2>&1 || continue ;;
+	*cascade-vectors*) command -v fasttext >/dev/null 2>&1 || continue ;;
 	esac
 	# A crontab line: its command.
 	sed 's/^[0-9*]* [0-9*]* [0-9*]* [0-9*]* [0-9*]* //' "$ex" >"$ex.sh"
