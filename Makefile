@@ -20,8 +20,9 @@ UNIT = tests/unit_text tests/unit_labels tests/unit_state tests/unit_expert \
 # Fuzz targets (tests/fuzz/fuzz_*.c): replayed over their corpora by `make
 # test` (plain CC), fuzzed with libFuzzer by `make fuzz` (clang).
 REPLAY = tests/fuzz/replay_text tests/fuzz/replay_answer \
-	tests/fuzz/replay_state
-FUZZ_BIN = tests/fuzz/fuzz_text tests/fuzz/fuzz_answer tests/fuzz/fuzz_state
+	tests/fuzz/replay_state tests/fuzz/replay_vectors
+FUZZ_BIN = tests/fuzz/fuzz_text tests/fuzz/fuzz_answer tests/fuzz/fuzz_state \
+	tests/fuzz/fuzz_vectors
 FUZZ_CC = clang
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined $(WARN)

@@ -188,7 +188,7 @@ struct reading {
 static int
 grow(struct reading *r)
 {
-	uint32_t cap = r->cap ? 2 * r->cap : 1024, i;
+	uint32_t cap = r->cap ? 2 * r->cap : 64, i;
 	struct vslot *t;
 	uint64_t *k;
 	float *v;
