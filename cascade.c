@@ -1012,6 +1012,8 @@ make_engine(struct options *o, struct state_file *f)
 			state_close(f);
 			errx(1, "cannot use word vectors: %s", why);
 		}
+		if (why != NULL && !quiet)
+			warnx("%s", why);
 		o->model.vectors = o->vectors;
 	}
 	if (o->initial != NULL &&

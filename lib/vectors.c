@@ -437,27 +437,33 @@ write_all(int fd, const void *p, size_t n)
 
 /*
  * Writes v's cache at cpath, for the text of status st, atomically (runs
- * in parallel may make it at once).  Where it cannot, the next run reads
- * the text again: no harm but time.
+ * in parallel may make it at once): 0, or -1 and errno.
  */
-static void
+static int
 write_cache(const struct vectors *v, const char *cpath, const struct stat *st)
 {
 	char tmp[4096];
 	struct head h;
-	int fd, ok;
+	int fd, ok, e;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", cpath) >= (int)sizeof(tmp))
-		return;
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", cpath) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if ((fd = mkstemp(tmp)) == -1)
-		return;
+		return -1;
 	make_head(&h, v, st);
 	ok = write_all(fd, &h, sizeof(h)) == 0 &&
 	    write_all(fd, v->slot, (v->mask + (size_t)1) * sizeof(*v->slot)) ==
 	    0 && write_all(fd, v->val, (size_t)v->rows * v->dim *
 	    sizeof(*v->val)) == 0 && fchmod(fd, 0644) == 0;
-	if (close(fd) == -1 || !ok || rename(tmp, cpath) == -1)
+	if (close(fd) == -1 || !ok || rename(tmp, cpath) == -1) {
+		e = errno;
 		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 struct vectors *
@@ -482,14 +488,25 @@ vectors_open(const char *path, const char **why)
 	    path) < (int)sizeof(cpath)) {
 		if (map_cache(v, cpath, &st) == 0) {
 			fclose(fp);
+			*why = NULL;
 			return v;
 		}
 		if (read_text(v, fp, path) == -1)
 			goto fail;
-		write_cache(v, cpath, &st);
-	} else if (read_text(v, fp, path) == -1)
+		*why = NULL;
+		if (write_cache(v, cpath, &st) == -1) {
+			snprintf(msg, sizeof(msg), "cannot write '%.100s': %s: "
+			    "the next run reads the vectors' text again",
+			    cpath, strerror(errno));
+			*why = msg;
+		}
+		fclose(fp);
+		return v;
+	}
+	if (read_text(v, fp, path) == -1)
 		goto fail;
 	fclose(fp);
+	*why = NULL;
 	return v;
 fail:
 	if (fp != NULL)

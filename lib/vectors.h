@@ -34,8 +34,9 @@ struct vectors;
 /*
  * Opens the vectors file at path: the binary cache beside it (path.cache)
  * when it was made from the file as it is now; else the text, which then
- * makes the cache where it can.  NULL with *why (a static message, or
- * one that stays valid until the next call) on error.
+ * makes the cache.  NULL with *why on error; else *why is NULL, or says
+ * why the cache could not be made (the vectors are read all the same).
+ * A message stays valid until the next call.
  */
 struct vectors *vectors_open(const char *path, const char **why);
 

@@ -88,6 +88,14 @@ expect_status 1 "$CASCADE" -q --vectors "$T/v.vec" -i "$T/with" <"$T/new" >"$T/o
 grep -q "learned with other word vectors" "$T/err" || fail "grown file: $(cat "$T/err")"
 [ "$(cksum <"$T/v.vec.cache")" != "$before" ] || fail "cache not made again"
 
+# A cache that cannot be written: a warning, and the run goes on.
+cp "$T/v.vec" "$T/ro.vec"
+mkdir "$T/ro.vec.cache"
+expect_status 0 "$CASCADE" --vectors "$T/ro.vec" <"$T/new" >"$T/out" 2>"$T/err"
+check_lines 6 "$T/out"
+grep -q "cannot write '.*ro.vec.cache': .*: the next run reads the vectors' text again" "$T/err" ||
+    fail "no warning of the cache: $(cat "$T/err")"
+
 # Bad files: exit 1 and why; --input features: a usage error.
 printf 'a 1 1\nb 1 1.01\nc 2 2\n' >"$T/collapsed.vec"
 expect_status 1 "$CASCADE" --vectors "$T/collapsed.vec" <"$T/new" >"$T/out" 2>"$T/err"
