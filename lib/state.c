@@ -175,9 +175,10 @@ rbuf_f64(struct rbuf *b)
 	return v;
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
+int
+state_write_all(int fd, const void *buf, size_t n)
 {
+	const unsigned char *p = buf;
 	ssize_t w;
 
 	while (n > 0) {
@@ -214,9 +215,8 @@ sync_dir(const char *path)
 	free(dir);
 }
 
-/* The mode of the file at path, or what a new file would get. */
-static mode_t
-file_mode(const char *path)
+mode_t
+state_file_mode(const char *path)
 {
 	struct stat st;
 	mode_t mask;
@@ -257,7 +257,7 @@ deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 		}
 		n = sizeof(v->out) - v->z.avail_out;
 		v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
-		if (write_all(v->fd, v->out, n) == -1) {
+		if (state_write_all(v->fd, v->out, n) == -1) {
 			v->why = "cannot write";
 			return -1;
 		}
@@ -318,11 +318,11 @@ save(const char *path, int *lockfd, void (*fill)(const void *, struct wbuf *),
 		return "cannot create temporary file";
 	}
 	memset(head, 0, sizeof(head));
-	if (fchmod(v->fd, file_mode(path)) == -1)
+	if (fchmod(v->fd, state_file_mode(path)) == -1)
 		why = "cannot set the file mode";
 	else if (lockfd != NULL && fcntl(v->fd, F_SETLK, &fl) == -1)
 		why = "cannot lock";
-	else if (write_all(v->fd, head, HEADER) == -1)
+	else if (state_write_all(v->fd, head, HEADER) == -1)
 		why = "cannot write";
 	else if (deflateInit(&v->z, 1) != Z_OK) {
 		why = "cannot compress";

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define STATE_VERSION	8	/* written; 4 to 7 are read too (model.c, lr.c) */
 #define STATE_VERSION_OLDEST	4
@@ -127,5 +128,11 @@ const char *state_read(const char *path, struct wbuf *payload);
 /* The same for the n bytes of a checkpoint file at p. */
 const char *state_unpack(const unsigned char *p, size_t n,
     struct wbuf *payload);
+
+/* Writes the n bytes at buf to fd, whatever the interruptions: 0 or -1. */
+int state_write_all(int fd, const void *buf, size_t n);
+
+/* The mode of the file at path, or what a new file would get (umask). */
+mode_t state_file_mode(const char *path);
 
 #endif

@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,8 @@ find(const struct vectors *v, uint64_t key)
 {
 	uint32_t i = (uint32_t)key & v->mask, n;
 
+	if (key == 0)	/* an empty slot's */
+		return -1;
 	for (n = 0; n <= v->mask; n++, i = (i + 1) & v->mask) {
 		if (v->slot[i].key == key)
 			return v->slot[i].row < v->rows ? (int64_t)v->slot[i].row : -1;
@@ -195,6 +198,10 @@ grow(struct reading *r)
 
 	if (r->rows < r->cap)
 		return 0;
+	if (cap > SIZE_MAX / sizeof(*v) / r->dim) {
+		errno = ENOMEM;
+		return -1;
+	}
 	if ((k = realloc(r->key, cap * sizeof(*k))) == NULL)
 		return -1;
 	r->key = k;
@@ -223,9 +230,16 @@ line(struct reading *r, char *s, const char *path, unsigned long lineno)
 	char *p = s, *word = field(&p), *x, *end;
 	uint64_t key;
 	uint32_t d;
+	size_t n;
 	float *row;
 
-	if (word == NULL || fields(p) != r->dim) {
+	if (word == NULL)
+		return 0;	/* a blank line */
+	n = fields(p);
+	/* A word with spaces (GloVe has some) is no token: dropped. */
+	if (n > r->dim)
+		return 0;
+	if (n < r->dim) {
 		snprintf(msg, sizeof(msg), "'%.100s' line %lu: not a word and "
 		    "%u values", path, lineno, (unsigned)r->dim);
 		return -1;
@@ -245,7 +259,9 @@ line(struct reading *r, char *s, const char *path, unsigned long lineno)
 		x = field(&p);
 		errno = 0;
 		row[d] = strtof(x, &end);
-		if (*end != '\0' || errno != 0 || !(fabsf(row[d]) <= VALUE_MAX)) {
+		/* ERANGE for a value too small for a float, which is fine. */
+		if (*end != '\0' || (errno != 0 && fabsf(row[d]) >= FLT_MIN) ||
+		    !(fabsf(row[d]) <= VALUE_MAX)) {
 			snprintf(msg, sizeof(msg), "'%.100s' line %lu: '%.30s' "
 			    "is not a value", path, lineno, x);
 			return -1;
@@ -305,6 +321,11 @@ read_text(struct vectors *v, FILE *fp, const char *path)
 		    buf[len - 1] == '\r' || buf[len - 1] == ' '))
 			buf[--len] = '\0';
 		if (r.dim == 0) {
+			/* A byte order mark some editors put first. */
+			if (lineno == 1 && strncmp(buf, "\xef\xbb\xbf", 3) == 0)
+				memmove(buf, buf + 3, (size_t)len - 2);
+			if (fields(buf) == 0)
+				continue;
 			if ((first = first_line(buf, &r.dim)) == -1) {
 				snprintf(msg, sizeof(msg), "'%.100s': not word "
 				    "vectors (a .vec file of at most %d "
@@ -386,7 +407,8 @@ map_cache(struct vectors *v, const char *cpath, const struct stat *st)
 	void *map;
 	int fd;
 
-	if ((fd = open(cpath, O_RDONLY)) == -1)
+	/* Not to wait on a FIFO put in its place. */
+	if ((fd = open(cpath, O_RDONLY | O_NONBLOCK)) == -1)
 		return -1;
 	if (fstat(fd, &cst) == -1 || !S_ISREG(cst.st_mode) ||
 	    cst.st_size < HEAD || read(fd, &got, sizeof(got)) != HEAD)
@@ -399,6 +421,7 @@ map_cache(struct vectors *v, const char *cpath, const struct stat *st)
 	if (memcmp(&want, &got, sizeof(got)) != 0 || got.dim < 1 ||
 	    got.dim > VECTORS_DIM_MAX || got.rows < 1 ||
 	    got.rows > VECTORS_ROWS_MAX || got.slots < 2 * (uint64_t)got.rows ||
+	    got.slots > 4 * (uint64_t)got.rows + 128 ||
 	    (got.slots & (got.slots - 1)) != 0 ||
 	    (uint64_t)cst.st_size != cache_len(&got) ||
 	    cache_len(&got) > SIZE_MAX)
@@ -415,24 +438,6 @@ map_cache(struct vectors *v, const char *cpath, const struct stat *st)
 fail:
 	close(fd);
 	return -1;
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /*
@@ -453,10 +458,11 @@ write_cache(const struct vectors *v, const char *cpath, const struct stat *st)
 	if ((fd = mkstemp(tmp)) == -1)
 		return -1;
 	make_head(&h, v, st);
-	ok = write_all(fd, &h, sizeof(h)) == 0 &&
-	    write_all(fd, v->slot, (v->mask + (size_t)1) * sizeof(*v->slot)) ==
-	    0 && write_all(fd, v->val, (size_t)v->rows * v->dim *
-	    sizeof(*v->val)) == 0 && fchmod(fd, 0644) == 0;
+	ok = state_write_all(fd, &h, sizeof(h)) == 0 &&
+	    state_write_all(fd, v->slot, (v->mask + (size_t)1) *
+	    sizeof(*v->slot)) == 0 && state_write_all(fd, v->val,
+	    (size_t)v->rows * v->dim * sizeof(*v->val)) == 0 &&
+	    fchmod(fd, state_file_mode(cpath)) == 0;
 	if (close(fd) == -1 || !ok || rename(tmp, cpath) == -1) {
 		e = errno;
 		unlink(tmp);
@@ -608,7 +614,9 @@ vectors_item(const struct vectors *v, struct vecstats *s, struct feats *f,
 			row[k] = v->val + (size_t)r * dim;
 			for (d = 0; d < dim; d += 16)
 				prefetch(row[k] + d);
-			if (count && s->df[r] < UINT32_MAX)
+			/* A hostile cache may give two words one row. */
+			if (count && s->df[r] <= s->items &&
+			    s->df[r] < UINT32_MAX)
 				s->df[r]++;
 			k++;
 		}
@@ -725,11 +733,19 @@ vecstats_merge(struct vecstats *dst, const struct vecstats *src,
 
 	dst->items = since(dst->items, src->items, base ? base->items : 0);
 	dst->placed = since(dst->placed, src->placed, base ? base->placed : 0);
-	for (i = 0; i < dst->dim; i++)
+	/*
+	 * Within what vecstats_load accepts, whatever the base: a merge never
+	 * writes a checkpoint that cannot be read.
+	 */
+	for (i = 0; i < dst->dim; i++) {
 		dst->mean[i] += src->mean[i] - (base ? base->mean[i] : 0);
+		dst->mean[i] = fmax(fmin(dst->mean[i], (double)dst->placed),
+		    -(double)dst->placed);
+	}
 	for (i = 0; i < dst->rows; i++) {
 		uint64_t n = since(dst->df[i], src->df[i], base ? base->df[i] : 0);
 
+		n = n < dst->items ? n : dst->items;
 		dst->df[i] = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 	}
 }

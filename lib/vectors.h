@@ -6,8 +6,9 @@
  * label.  An item's vector is the sum of its words' vectors, each weighed
  * by its inverse document frequency, as a direction; less the mean
  * direction of the items before it; scaled to VECTORS_NORM.  It enters the
- * levels as dense features beside the words (text_dense), so that lr
- * learns their weights with the rest.
+ * levels as dense features beside the words (text_dense), whose weights
+ * they learn with the rest (lr as any feature; nb as counts, a negative
+ * value counting for a feature of its own).
  *
  * The vectors are read-only and live in a file, or in its binary cache,
  * mapped.  What the stream teaches of them (the document frequencies and

@@ -91,6 +91,12 @@ test_read(void)
 	assert(w != NULL && vectors_sum(w) != vectors_sum(v));
 	vectors_close(w);
 	vectors_close(v);
+	/* Passed over: a byte order mark, blank lines, a word with spaces;
+	 * a value too small for a float is 0. */
+	w = opened("\xef\xbb\xbf" "3 2\n\nthe 1 0\n. . . 1 2\ngood 0 1e-40\n"
+	    "bad 1 1\n\n", &why);
+	assert(w != NULL && vectors_rows(w) == 3 && vectors_dim(w) == 2);
+	vectors_close(w);
 	/* Refused, with a reason. */
 	assert(opened("", &why) == NULL && strstr(why, "no word vectors"));
 	assert(opened("word\n", &why) == NULL && strstr(why, "not word vectors"));
@@ -181,6 +187,44 @@ test_cache(void)
 	assert((v = vectors_open(path, &why)) != NULL && added(v) == 0);
 	vectors_close(v);
 	/* Cut short: refused, and made again from the text. */
+	assert(truncate(cpath, 100) == 0);
+	assert((v = vectors_open(path, &why)) != NULL);
+	vectors_close(v);
+	/* Two words given one row: no word counts more than once an item. */
+	{
+		FILE *c = fopen(cpath, "r+b");
+		struct vecstats *s;
+		struct feats ft;
+		unsigned char slot[16];
+		long off;
+
+		assert(c != NULL);
+		for (off = 64; off + 16 <= (long)cst.st_size - 16; off += 16) {
+			assert(fseek(c, off, SEEK_SET) == 0);
+			assert(fread(slot, 1, 16, c) == 16);
+			if (memcmp(slot, "\0\0\0\0\0\0\0\0", 8) == 0)
+				continue;
+			memset(slot + 8, 0, 4);
+			assert(fseek(c, off, SEEK_SET) == 0);
+			assert(fwrite(slot, 1, 16, c) == 16);
+		}
+		assert(fclose(c) == 0);
+		assert((v = vectors_open(path, &why)) != NULL);
+		assert((s = vecstats_new(v)) != NULL);
+		feats_init(&ft);
+		assert(text_features(&ft, TEXT_WORDS, "good bad", 8) == 0);
+		assert(vectors_item(v, s, &ft, 1) == 0);
+		assert(s->items == 1 && s->df[0] == 1 && s->df[1] == 0);
+		feats_release(&ft);
+		vecstats_free(s);
+		vectors_close(v);
+	}
+	/* A FIFO in the cache's place is not waited on, but replaced. */
+	assert(unlink(cpath) == 0 && mkfifo(cpath, 0600) == 0);
+	assert((v = vectors_open(path, &why)) != NULL && why == NULL);
+	assert(stat(cpath, &cst) == 0 && S_ISREG(cst.st_mode));
+	vectors_close(v);
+	/* Cut short again: refused, and made again from the text. */
 	assert(truncate(cpath, 100) == 0);
 	assert((v = vectors_open(path, &why)) != NULL);
 	assert(vectors_sum(v) == sum && added(v) == 2);

@@ -6,8 +6,8 @@
  * file.  Odd: the rest is the cache of a small .vec, its size and time
  * written over by those of the text, so that the fuzzer gets past that
  * check to the table and the rows.  Vectors that open make the vector of
- * an item, and everything is freed: any file must be refused or read,
- * never crash.
+ * an item, whose statistics must save and load again, and everything is
+ * freed: any file must be refused or read, never crash.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -44,7 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char text[] = "good 1 0 0.5\nbad -1 0.2 0\n";
 	const char *why = NULL;
 	struct vectors *v;
-	struct vecstats *s;
+	struct vecstats *s, *l;
+	struct wbuf w = { 0 };
+	struct rbuf r;
 	struct feats f;
 	struct stat st;
 
@@ -91,6 +93,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text_features(&f, TEXT_WORDS, "good film, bad plot!", 20) == -1 ||
 	    vectors_item(v, s, &f, 1) == -1)
 		abort();
+	/* What the item taught must save as a checkpoint would, and load. */
+	vecstats_save(s, &w);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	if (w.err || (l = vecstats_load(&r)) == NULL)
+		abort();
+	vecstats_free(l);
+	wbuf_release(&w);
 	feats_release(&f);
 	vecstats_free(s);
 	vectors_close(v);
