@@ -216,15 +216,6 @@ explore_share(const struct model *m, size_t i)
 	return share > EXPLORE_FLOOR ? share : EXPLORE_FLOOR;
 }
 
-/*
- * The first level whose cautious estimate reaches the threshold answers.
- * An item it would answer is sent on instead (explored) with a chance of
- * explore_share on average, and learned with weight 1 / chance, to keep
- * the policies' estimates honest where they let the levels answer.  The
- * chance grows as sqrt(1 - agree): sure items rarely disagree, so sampling
- * the less sure ones more often measures the disagreement with less noise
- * for the same number of expert calls.
- */
 int
 model_features(struct model *m, const char *s, size_t n, struct feats *f,
     int count)
@@ -234,6 +225,15 @@ model_features(struct model *m, const char *s, size_t n, struct feats *f,
 	return m->vec != NULL ? vectors_item(m->vec, m->vs, f, count) : 0;
 }
 
+/*
+ * The first level whose cautious estimate reaches the threshold answers.
+ * An item it would answer is sent on instead (explored) with a chance of
+ * explore_share on average, and learned with weight 1 / chance, to keep
+ * the policies' estimates honest where they let the levels answer.  The
+ * chance grows as sqrt(1 - agree): sure items rarely disagree, so sampling
+ * the less sure ones more often measures the disagreement with less noise
+ * for the same number of expert calls.
+ */
 int
 model_judge(struct model *m, const struct feats *f, int explore,
     struct model_verdict *v)
@@ -884,6 +884,11 @@ grew_from(const struct model *s, const struct model *base, const char **why)
 		if (s->level[i]->updates < base->level[i]->updates ||
 		    s->policy[i].trained < base->policy[i].trained)
 			goto no;
+	/* Items the levels answered count here, and nowhere above. */
+	if (s->vs != NULL && base->vs != NULL &&
+	    (s->vs->items < base->vs->items ||
+	    s->vs->placed < base->vs->placed))
+		goto no;
 	return 0;
 no:
 	*why = "checkpoint did not start from the base";
@@ -920,7 +925,9 @@ model_merge(struct model *d, struct model *s, const struct model *base,
 	/* A base may be from before the shards took up vectors. */
 	if (!same_vectors(d->vs, s->vs) || (base != NULL && base->vs != NULL &&
 	    !same_vectors(d->vs, base->vs))) {
-		*why = "checkpoint was learned with other word vectors";
+		*why = (d->vs == NULL) != (s->vs == NULL) ? "one checkpoint was "
+		    "learned with word vectors, the other without" :
+		    "checkpoint was learned with other word vectors";
 		return -1;
 	}
 	if (align_labels(d, s, why) == -1)

@@ -606,13 +606,25 @@ test_vectors(void)
 	/* A model learned without takes them up. */
 	l = made(&none);
 	assert(model_merge(l, m, NULL, &why) == -1 &&
-	    strstr(why, "other word vectors"));
+	    strstr(why, "the other without"));
 	w = payload(l);
 	model_free(l);
 	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
 	assert(model_read(&r, &o, &l, &why) == 0 && l->vs->items == 0);
 	model_free(l);
 	wbuf_release(&w);
+	/* A base that counted more items than a shard is no base of it. */
+	{
+		struct model *d, *b;
+
+		assert(reread(m, &o, &d, &why) == 0);
+		assert(reread(m, &o, &b, &why) == 0);
+		assert(model_features(b, "bad film", 8, &f, 1) == 0);
+		assert(model_merge(d, m, b, &why) == -1 &&
+		    strstr(why, "did not start from the base"));
+		model_free(d);
+		model_free(b);
+	}
 	/* One row fewer, its count cut off: the checksum is not trusted. */
 	w = payload(m);
 	w.p[w.n - 4 * 3 - 8 * 3 - 16 - 4] = 2;
