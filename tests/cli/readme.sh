@@ -33,17 +33,7 @@ cp reviews.txt in
 awk '{ print NR "\t" $0 }' reviews.txt >mail.tsv
 cp mail.tsv today.tsv
 # Old mail for word vectors: two topics, so that they do not collapse.
-awk 'BEGIN {
-	srand(5)
-	split("good film plot actor movie fun great twist", a)
-	split("bad boring slow script ending cast dull long", b)
-	for (i = 0; i < 3000; i++) {
-		s = ""
-		for (j = 0; j < 8; j++)
-			s = s " " (i % 2 ? a[1 + int(rand() * 8)] : b[1 + int(rand() * 8)])
-		print i "\t" s
-	}
-}' >old-mail.tsv
+topics 3000 >old-mail.tsv
 cascade -q -s model.ckpt -e ./ask-llm reviews.txt >/dev/null
 # The examples: runs of lines indented by a tab, one shell script each.
 awk '/^\t/ { sub(/^\t/, ""); b = b $0 "\n"; next }

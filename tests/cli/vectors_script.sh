@@ -6,17 +6,10 @@
 . "${0%/*}/../setup"
 command -v fasttext >/dev/null 2>&1 || { echo "fasttext not installed" >&9; exit 77; }
 V=$TESTS/../scripts/vectors
-# Two topics, never in one line: their words' vectors part.
-awk 'BEGIN {
-	srand(3)
-	split("sun moon star sky cloud rain wind snow", a)
-	split("car road wheel engine truck bus lane gear", b)
-	for (i = 0; i < 3000; i++) {
-		s = ""
-		for (j = 0; j < 8; j++)
-			s = s (j ? " " : "") (i % 2 ? a[1 + int(rand() * 8)] : b[1 + int(rand() * 8)])
-		print i "\t" (i % 3 ? toupper(substr(s, 1, 1)) substr(s, 2) : s) "!"
-	}
+# Some capitalised, each with a '!' at its end.
+topics 3000 | awk -F'\t' '{
+	t = $1 % 3 ? toupper(substr($2, 1, 1)) substr($2, 2) : $2
+	print $1 "\t" t "!"
 }' >"$T/text"
 expect_status 0 sh "$V" -f 2 -d 10 -o "$T/t.vec" "$T/text" 2>"$T/err"
 grep -q '^vectors: .*t.vec: 17 words, dim 10, 25 epochs' "$T/err" || fail "summary: $(cat "$T/err")"
