@@ -93,7 +93,8 @@ find(const struct vectors *v, uint64_t key)
 		return -1;
 	for (n = 0; n <= v->mask; n++, i = (i + 1) & v->mask) {
 		if (v->slot[i].key == key)
-			return v->slot[i].row < v->rows ? (int64_t)v->slot[i].row : -1;
+			return v->slot[i].row < v->rows ?
+			    (int64_t)v->slot[i].row : -1;
 		if (v->slot[i].key == 0)
 			return -1;
 	}
