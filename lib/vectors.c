@@ -738,6 +738,8 @@ vecstats_merge(struct vecstats *dst, const struct vecstats *src,
 	 * Within what vecstats_load accepts, whatever the base: a merge never
 	 * writes a checkpoint that cannot be read.
 	 */
+	if (dst->placed > dst->items)
+		dst->placed = dst->items;
 	for (i = 0; i < dst->dim; i++) {
 		dst->mean[i] += src->mean[i] - (base ? base->mean[i] : 0);
 		dst->mean[i] = fmax(fmin(dst->mean[i], (double)dst->placed),

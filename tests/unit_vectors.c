@@ -325,6 +325,23 @@ test_stats(void)
 	assert(l->items == 4 && l->df[0] == 2 && l->mean[1] == 2 * s->mean[1]);
 	vecstats_merge(l, s, s);
 	assert(l->items == 4 && l->df[0] == 2);
+	/* A base that placed fewer than it counted: still loads. */
+	l->items = l->placed = 2;
+	s->placed = 0;
+	vecstats_merge(l, l, s);
+	assert(l->items == 2 && l->placed == 2 && l->df[0] <= 2);
+	s->placed = 2;
+	{
+		struct wbuf m = { 0 };
+		struct rbuf mr;
+		struct vecstats *again;
+
+		vecstats_save(l, &m);
+		mr = (struct rbuf){ m.p, m.n, 0, 0, 0 };
+		assert((again = vecstats_load(&mr)) != NULL);
+		vecstats_free(again);
+		wbuf_release(&m);
+	}
 	vecstats_free(l);
 	/* Cut short at every length. */
 	for (r.n = 0; r.n < w.n; r.n++) {
