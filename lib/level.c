@@ -1,14 +1,19 @@
 /*
  * level: the table of level kinds.
  */
+/* madvise(MADV_HUGEPAGE) is Linux's, outside POSIX. */
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "level.h"
+
+#define HUGE ((size_t)2 << 20)
 
 extern const struct level_kind level_lr, level_nb;
 
@@ -29,6 +34,8 @@ struct level *
 level_new(const struct level_kind *kind, unsigned bits)
 {
 	struct level *l;
+	size_t size;
+	void *p;
 
 	if (bits < LEVEL_BITS_MIN || bits > LEVEL_BITS_MAX) {
 		errno = EINVAL;
@@ -38,8 +45,14 @@ level_new(const struct level_kind *kind, unsigned bits)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((l = calloc(1, kind->size + (kind->slot << bits))) == NULL)
+	size = kind->size + (kind->slot << bits);
+	if ((errno = posix_memalign(&p, HUGE, size)) != 0)
 		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (size >= HUGE)
+		(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	l = memset(p, 0, size);
 	l->kind = kind;
 	l->bits = bits;
 	l->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
