@@ -47,8 +47,10 @@
 
 #ifdef __GNUC__
 #define prefetch(p)	__builtin_prefetch(p)
+#define INLINE		inline __attribute__((always_inline))
 #else
 #define prefetch(p)	((void)(p))
+#define INLINE		inline
 #endif
 
 struct slot {
@@ -121,7 +123,7 @@ odds(struct lr *m, size_t nlabels)
  * the feature's count with c and sum its count with all labels.  Floats
  * of any size give no NaN: sum >= n, and an infinite ratio is cut.
  */
-static inline float
+static INLINE float
 emphasis(const struct lr *m, uint32_t s, size_t nlabels)
 {
 	float sum = 0, q = 1, n, r;
@@ -164,8 +166,8 @@ emphasise(struct lr *m, size_t nlabels)
  * made: a word first seen in the answers of a rare label then moves the
  * score at once.
  */
-static float
-score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
+static INLINE float
+score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
     size_t *seen, const size_t *count)
 {
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0;
@@ -207,27 +209,24 @@ score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 	return k;
 }
 
+/*
+ * Two labels, the common case, get copies of their own, in which the
+ * loops over the labels unroll: the compiler knows their count.
+ */
 static float
-lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
+score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
+    size_t *seen, const size_t *count)
 {
-	size_t seen = 0;
-
-	score((struct lr *)l, f, nlabels, p, &seen, NULL);
-	return f->n ? (float)seen / (float)f->n : 0;
+	return nlabels == 2 ? score_of(m, f, 2, p, seen, count) :
+	    score_of(m, f, nlabels, p, seen, count);
 }
 
-/* One AdaGrad step on the item, a new answer counted first (score()). */
-static void
-lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
-    enum level_learn how)
+/* The AdaGrad step of lr_learn(), m->p holding the gradient's factors. */
+static INLINE void
+step(struct lr *m, const struct feats *f, size_t nlabels, float k)
 {
-	struct lr *m = (struct lr *)l;
-	size_t i, c, seen = 0;
-	float k;
+	size_t i, c;
 
-	k = score(m, f, nlabels, m->p, &seen, how == LEVEL_NEW ? &label : NULL);
-	for (c = 0; c < nlabels; c++)
-		m->p[c] -= c == label;
 	for (i = 0; i < f->n; i++) {
 		uint32_t s = slot_of(m, f->hash[i]);
 		float v = f->val[i];
@@ -244,6 +243,33 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 			}
 		}
 	}
+}
+
+static float
+lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
+{
+	size_t seen = 0;
+
+	score((struct lr *)l, f, nlabels, p, &seen, NULL);
+	return f->n ? (float)seen / (float)f->n : 0;
+}
+
+/* One AdaGrad step on the item, a new answer counted first (score()). */
+static void
+lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
+    enum level_learn how)
+{
+	struct lr *m = (struct lr *)l;
+	size_t c, seen = 0;
+	float k;
+
+	k = score(m, f, nlabels, m->p, &seen, how == LEVEL_NEW ? &label : NULL);
+	for (c = 0; c < nlabels; c++)
+		m->p[c] -= c == label;
+	if (nlabels == 2)
+		step(m, f, 2, k);
+	else
+		step(m, f, nlabels, k);
 }
 
 /*
