@@ -43,7 +43,7 @@
 #define Q_MAX	1e6f
 #define E_MAX	(GAMMA * 13.82f)	/* the emphasis at Q_MAX, less 1 */
 
-#define PREFETCH 8	/* features looked up ahead */
+#define PREFETCH 16	/* features looked up ahead */
 
 #ifdef __GNUC__
 #define prefetch(p)	__builtin_prefetch(p)
