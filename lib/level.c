@@ -1,7 +1,7 @@
 /*
  * level: the table of level kinds.
  */
-/* madvise(MADV_HUGEPAGE) is Linux's, outside POSIX. */
+/* MAP_ANONYMOUS and madvise(MADV_HUGEPAGE) are outside POSIX 2008. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <math.h>
@@ -12,8 +12,6 @@
 #include <sys/mman.h>
 
 #include "level.h"
-
-#define HUGE ((size_t)2 << 20)
 
 extern const struct level_kind level_lr, level_nb;
 
@@ -30,6 +28,21 @@ level_kind(const char *name)
 	return NULL;
 }
 
+/* The bytes of a level of kind with 2^bits slots, or 0 past SIZE_MAX. */
+static size_t
+level_size(const struct level_kind *kind, unsigned bits)
+{
+	if ((SIZE_MAX - kind->size) >> bits < kind->slot)
+		return 0;
+	return kind->size + (kind->slot << bits);
+}
+
+/*
+ * A table is mapped, not allocated: its pages cost memory only once they
+ * are written, as a sparse model's mostly are not, and they are asked to
+ * be huge pages, where the kernel gives them on request: on 4 KiB pages a
+ * table of megabytes misses the TLB on nearly every feature.
+ */
 struct level *
 level_new(const struct level_kind *kind, unsigned bits)
 {
@@ -41,18 +54,18 @@ level_new(const struct level_kind *kind, unsigned bits)
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((SIZE_MAX - kind->size) >> bits < kind->slot) {
+	if ((size = level_size(kind, bits)) == 0) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	size = kind->size + (kind->slot << bits);
-	if ((errno = posix_memalign(&p, HUGE, size)) != 0)
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	if (size >= HUGE)
-		(void)madvise(p, size, MADV_HUGEPAGE);
+	(void)madvise(p, size, MADV_HUGEPAGE);
 #endif
-	l = memset(p, 0, size);
+	l = p;
 	l->kind = kind;
 	l->bits = bits;
 	l->mask = (uint32_t)(((uint64_t)1 << bits) - 1);
@@ -62,7 +75,8 @@ level_new(const struct level_kind *kind, unsigned bits)
 void
 level_free(struct level *l)
 {
-	free(l);
+	if (l != NULL)
+		munmap(l, level_size(l->kind, l->bits));
 }
 
 void
