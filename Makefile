@@ -10,13 +10,14 @@ CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow $(WERROR)
 CFLAGS += $(WARN)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L
-LDLIBS = -lz -lm
+LDLIBS = -lz -lm -lpthread
 
-LIB_OBJ = lib/cache.o lib/engine.o lib/expert.o lib/labels.o lib/level.o lib/lr.o \
-	lib/model.o lib/nb.o lib/policy.o lib/reader.o lib/state.o lib/text.o lib/vectors.o
+LIB_OBJ = lib/cache.o lib/engine.o lib/expert.o lib/feeder.o lib/labels.o lib/level.o \
+	lib/lr.o lib/model.o lib/nb.o lib/policy.o lib/reader.o lib/state.o lib/text.o \
+	lib/vectors.o
 UNIT = tests/unit_text tests/unit_labels tests/unit_state tests/unit_expert \
 	tests/unit_level tests/unit_policy tests/unit_model tests/unit_reader \
-	tests/unit_cache tests/unit_vectors
+	tests/unit_cache tests/unit_vectors tests/unit_feeder
 # Fuzz targets (tests/fuzz/fuzz_*.c): replayed over their corpora by `make
 # test` (plain CC), fuzzed with libFuzzer by `make fuzz` (clang).
 REPLAY = tests/fuzz/replay_text tests/fuzz/replay_answer \

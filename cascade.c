@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 #include "lib/engine.h"
-#include "lib/reader.h"
+#include "lib/feeder.h"
 
 #define VERSION		"0.2"
 #define SAVE_EVERY	60	/* seconds between checkpoints */
@@ -501,29 +502,42 @@ static int
 run(struct engine *e, int fd, const struct options *o, struct state_file *f,
     double *saved, const char **why)
 {
-	struct reader rd;
-	char *line;
+	const struct feats *text;
+	struct feeder *fe;
+	struct pollfd p;
+	const char *line;
 	size_t n;
 	int r = 0, got;
 
-	reader_init(&rd, fd);
+	if ((fe = feeder_new(fd, engine_model(e)->mode, o->engine.field,
+	    o->engine.delim)) == NULL) {
+		*why = strerror(errno);
+		return -2;
+	}
+	p.fd = feeder_fd(fe);
+	p.events = POLLIN;
 	while (r == 0 && !stop) {
-		if ((got = reader_line(&rd, &line, &n)) == -1)
+		if ((got = feeder_next(fe, &line, &n, &text)) == -1) {
+			if (errno == ENOMEM) {
+				*why = "out of memory";
+				r = -1;
+			} else if (errno != 0) {
+				*why = strerror(errno);
+				r = -2;
+			}
 			break;
+		}
 		if (got == 0) {
 			if (flush_output() == -1) {
 				*why = "cannot write output";
 				r = -1;
-				break;
-			}
-			if ((r = engine_idle(e, fd, why)) == 0 &&
-			    reader_fill(&rd) == -1 && errno != EINTR) {
-				*why = strerror(errno);
-				r = -2;
+			} else if ((r = engine_idle(e, p.fd, why)) == 0) {
+				/* A signal ends the wait: stop is seen above. */
+				poll(&p, 1, -1);
 			}
 			continue;
 		}
-		r = engine_push(e, line, n, why);
+		r = engine_push(e, line, n, text, why);
 		if (progress)
 			show_progress(engine_stats(e), 0);
 		/* A failed save is retried next time: the run goes on. */
@@ -533,7 +547,7 @@ run(struct engine *e, int fd, const struct options *o, struct state_file *f,
 			*saved = expert_now();
 		}
 	}
-	reader_release(&rd);
+	feeder_free(fe);
 	return r;
 }
 

@@ -43,7 +43,8 @@ struct item {
 struct engine {
 	struct engine_opts o;
 	struct model *m;
-	struct feats f;		/* of the item at hand, */
+	struct feats f;		/* made here, */
+	const struct feats *fp;	/* the features of the item at hand, */
 	uint64_t f_line;	/* the line they are of, or 0 */
 	struct item *win;
 	uint64_t head, tail;
@@ -145,17 +146,27 @@ budget_left(const struct engine *e)
 }
 
 /*
- * Makes e->f the item's features; first: when it is judged, the first
- * time.  An answer that comes before the next line (answers in the input,
- * one call at a time) finds them made.
+ * Makes e->fp the item's features, from text, its text's features made by
+ * the caller of engine_push, or else from its text; first: when it is
+ * judged, the first time.  An answer that comes before the next line
+ * (answers in the input, one call at a time) finds them made.
  */
 static int
-features(struct engine *e, const struct item *it, int first, const char **why)
+features(struct engine *e, const struct item *it, const struct feats *text,
+    int first, const char **why)
 {
+	int r;
+
 	if (e->f_line == it->lineno)
 		return 0;
 	e->f_line = 0;
-	if (model_features(e->m, it->text, it->tlen, &e->f, first) == -1) {
+	if (text != NULL)
+		r = model_features_of(e->m, text, &e->f, &e->fp, first);
+	else {
+		e->fp = &e->f;
+		r = model_features(e->m, it->text, it->tlen, &e->f, first);
+	}
+	if (r == -1) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -358,8 +369,8 @@ take(struct engine *e, struct item *it, const char *answer, size_t len,
 		expert_input(e, it, &s, &n);
 		model_note(e->m, s, n, label);
 		count_explored(e, it, label);
-		if (features(e, it, 0, why) == -1 ||
-		    model_learn(e->m, &e->f, &it->v, label) == -1) {
+		if (features(e, it, NULL, 0, why) == -1 ||
+		    model_learn(e->m, e->fp, &it->v, label) == -1) {
 			*why = "out of memory";
 			return -1;
 		}
@@ -531,8 +542,10 @@ recorded(struct engine *e, struct item *it, const char **why)
 	return take(e, it, p, n, why);
 }
 
-int
-engine_push(struct engine *e, const char *line, size_t n, const char **why)
+/* engine_push, the caller's features text (or NULL) being the item's. */
+static int
+push(struct engine *e, const char *line, size_t n, const struct feats *text,
+    const char **why)
 {
 	struct item *it;
 	const char *s;
@@ -581,9 +594,9 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		e->st.cached++;
 		return flush(e, why);
 	}
-	if (features(e, it, 1, why) == -1)
+	if (features(e, it, text, 1, why) == -1)
 		return -1;
-	level = model_judge(e->m, &e->f, budget_left(e), &it->v);
+	level = model_judge(e->m, e->fp, budget_left(e), &it->v);
 	if (level >= 0) {
 		it->label = it->v.label;
 		it->conf = it->v.conf;
@@ -604,6 +617,18 @@ engine_push(struct engine *e, const char *line, size_t n, const char **why)
 		e->st.unfunded += asks(e);
 	}
 	return flush(e, why);
+}
+
+int
+engine_push(struct engine *e, const char *line, size_t n,
+    const struct feats *text, const char **why)
+{
+	int r = push(e, line, n, text, why);
+
+	/* The caller's features end with the call: later answers make them. */
+	if (e->fp != &e->f)
+		e->f_line = 0;
+	return r;
 }
 
 int

@@ -96,12 +96,14 @@ void engine_free(struct engine *e);
 const struct model *engine_model(const struct engine *e);
 
 /*
- * Takes the next line (n bytes, without its newline).  May wait for the
- * expert, and emit results.  Returns 0, or -1: errno EINTR when stopped,
- * else an emit or system error (*why).
+ * Takes the next line (n bytes, without its newline), and the features of
+ * its text when they are made already (text_features of its field, in the
+ * model's mode; valid until the call returns), else NULL.  May wait for
+ * the expert, and emit results.  Returns 0, or -1: errno EINTR when
+ * stopped, else an emit or system error (*why).
  */
 int engine_push(struct engine *e, const char *line, size_t n,
-    const char **why);
+    const struct feats *text, const char **why);
 
 /*
  * Waits until fd can be read, taking the expert's answers meanwhile and

@@ -225,6 +225,19 @@ model_features(struct model *m, const char *s, size_t n, struct feats *f,
 	return m->vec != NULL ? vectors_item(m->vec, m->vs, f, count) : 0;
 }
 
+int
+model_features_of(struct model *m, const struct feats *text,
+    struct feats *f, const struct feats **out, int count)
+{
+	*out = text;
+	if (m->vec == NULL)
+		return 0;
+	*out = f;
+	if (feats_copy(f, text) == -1)
+		return -1;
+	return vectors_item(m->vec, m->vs, f, count);
+}
+
 /*
  * The first level whose cautious estimate reaches the threshold answers.
  * An item it would answer is sent on instead (explored) with a chance of

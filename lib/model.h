@@ -117,6 +117,13 @@ int model_features(struct model *m, const char *s, size_t n, struct feats *f,
     int count);
 
 /*
+ * The same from text, the features text_features made of the item in the
+ * model's mode: *out is text itself, or, with word vectors, f made of it.
+ */
+int model_features_of(struct model *m, const struct feats *text,
+    struct feats *f, const struct feats **out, int count);
+
+/*
  * Judges an item by its features f: fills v and returns the level that
  * answers, or -1 when the item goes to the expert.  A level that is sure
  * may still send the item on, to measure its agreement, when explore says

@@ -31,8 +31,8 @@ enum { SEP, PUNCT, WORD, SKIP };	/* from WORD on, bytes of a word */
 static unsigned char byteclass[256];
 static unsigned char lower[256];
 
-static void
-tables_init(void)
+void
+text_init(void)
 {
 	int c;
 
@@ -127,6 +127,23 @@ room(uint64_t **p, size_t *cap, size_t n)
 		return -1;
 	*p = q;
 	*cap = c;
+	return 0;
+}
+
+int
+feats_copy(struct feats *dst, const struct feats *src)
+{
+	if (feats_room(dst, src->n) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (src->n > 0) {
+		memcpy(dst->hash, src->hash, src->n * sizeof(*src->hash));
+		memcpy(dst->val, src->val, src->n * sizeof(*src->val));
+	}
+	dst->n = src->n;
+	dst->nwords = src->nwords;
+	dst->ndense = src->ndense;
 	return 0;
 }
 
@@ -327,7 +344,7 @@ text_features(struct feats *f, enum text_mode mode, const char *s, size_t n)
 {
 	int r;
 
-	tables_init();
+	text_init();
 	f->n = f->nwords = f->ndense = 0;
 	if (mode == TEXT_FEATURES)
 		r = tokens(f, s, n);
@@ -373,7 +390,7 @@ text_word(const char *s, size_t n, uint64_t *h)
 	uint64_t x = FNV_OFFSET;
 	size_t i;
 
-	tables_init();
+	text_init();
 	if (n == 1 && byteclass[u[0]] == PUNCT) {
 		*h = text_mix((FNV_OFFSET ^ u[0]) * FNV_PRIME);
 		return 0;

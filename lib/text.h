@@ -43,6 +43,15 @@ struct feats {
 void feats_init(struct feats *f);
 void feats_release(struct feats *f);
 
+/* Makes dst a copy of src's features.  Returns 0, or -1 (errno ENOMEM). */
+int feats_copy(struct feats *dst, const struct feats *src);
+
+/*
+ * Makes the tables of text_features, which its first call makes too: call
+ * it before two threads may call text_features or text_word.
+ */
+void text_init(void);
+
 /*
  * Replaces the contents of f with the features of the n bytes at s.
  * Returns 0, or -1 (errno ENOMEM) when the list cannot grow.

@@ -63,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	eo.window = 1;
 	eo.emit = emit;
 	if ((e = engine_new(&eo, m, &why)) == NULL ||
-	    engine_push(e, "good film", 9, &why) == -1 ||
+	    engine_push(e, "good film", 9, NULL, &why) == -1 ||
 	    engine_finish(e, &why) == -1)
 		abort();
 	engine_free(e);

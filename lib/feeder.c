@@ -1,0 +1,410 @@
+/*
+ * feeder: input lines and their features, made ahead in a thread (see
+ * feeder.h).
+ *
+ * Two blocks take turns: the thread fills one while the caller reads the
+ * other, and they lock only to hand a block over.  A block is full at
+ * BLOCK_ITEMS lines or BLOCK_BYTES of them; a longer line goes alone, and
+ * the thread reads no further until the caller is done with it: a huge
+ * line is held once more than without the thread, not twice.
+ * When the input stalls, the thread hands over what it has made and says
+ * so (`starved`): only then does the caller hear that the input stalled
+ * (feeder_next 0), so that a batch for the expert is sent before it is
+ * full exactly when it was without a thread.  `waiting` says that the
+ * caller will poll the notice pipe, which the thread then writes.  A
+ * thread waiting for input looks every STOP_MS whether to stop.  The
+ * thread blocks every signal: they reach the caller, whose waits they
+ * interrupt.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "feeder.h"
+#include "reader.h"
+
+#define BLOCKS		2
+#define BLOCK_ITEMS	256
+#define BLOCK_BYTES	(256u << 10)
+/* What a block keeps after its items: a huge line gives its memory back. */
+#define KEEP_BYTES	(1u << 20)
+#define KEEP_FEATS	(1u << 18)
+#define STOP_MS		100
+
+struct entry {
+	size_t line, len;	/* in the block's text */
+	size_t feat, n, nwords;	/* in its features */
+	int err;		/* errno: the features could not be made */
+};
+
+struct block {
+	char *text;		/* the lines, back to back */
+	size_t ntext, textcap;
+	uint64_t *hash;		/* the items' features, back to back */
+	float *val;
+	size_t nfeat, featcap;
+	struct entry item[BLOCK_ITEMS];
+	size_t n;
+};
+
+struct feeder {
+	struct reader rd;
+	enum text_mode mode;
+	unsigned field;
+	int delim;
+	struct feats tf;		/* the thread's: features made */
+	struct block block[BLOCKS];
+	struct block *cur;		/* the caller's: the block it reads, */
+	size_t next;			/* its next item, */
+	struct feats view;		/* and the features of the one given */
+	int drain;			/* the notice pipe may hold a byte */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t room;		/* the caller gave a block back */
+	pthread_cond_t ready;		/* a block, the end, or a stall */
+	uint64_t made, taken, freed;	/* blocks handed over, taken, given back */
+	size_t ahead;			/* bytes of lines handed over, not given back */
+	int starved;			/* the input has nothing to read */
+	int waiting, quit, done, err;	/* err: errno of a read */
+	int notice[2];			/* a pipe to the caller */
+};
+
+/*
+ * Empties b, given back, for the next items; memory past the KEEP sizes
+ * goes back at once.
+ */
+static void
+reset(struct block *b)
+{
+	b->n = b->ntext = b->nfeat = 0;
+	if (b->textcap > KEEP_BYTES) {
+		free(b->text);
+		b->text = NULL;
+		b->textcap = 0;
+	}
+	if (b->featcap > KEEP_FEATS) {
+		free(b->hash);
+		free(b->val);
+		b->hash = NULL;
+		b->val = NULL;
+		b->featcap = 0;
+	}
+}
+
+/* Makes room for n more bytes of text and f more features; -1 ENOMEM. */
+static int
+room(struct block *b, size_t n, size_t f)
+{
+	size_t cap;
+	void *p;
+
+	if (b->ntext + n > b->textcap) {
+		for (cap = b->textcap ? b->textcap : 4096;
+		    cap < b->ntext + n; cap *= 2)
+			;
+		if ((p = realloc(b->text, cap)) == NULL)
+			return -1;
+		b->text = p;
+		b->textcap = cap;
+	}
+	if (b->nfeat + f > b->featcap) {
+		for (cap = b->featcap ? b->featcap : 4096;
+		    cap < b->nfeat + f; cap *= 2)
+			;
+		if ((p = realloc(b->hash, cap * sizeof(*b->hash))) == NULL)
+			return -1;
+		b->hash = p;
+		if ((p = realloc(b->val, cap * sizeof(*b->val))) == NULL)
+			return -1;
+		b->val = p;
+		b->featcap = cap;
+	}
+	return 0;
+}
+
+/* Adds the line of n bytes at line, and its features, to b. */
+static void
+add(struct feeder *fe, struct block *b, const char *line, size_t n)
+{
+	struct entry *it = &b->item[b->n++];
+	const char *text;
+	size_t tlen;
+
+	memset(it, 0, sizeof(*it));
+	it->line = b->ntext;
+	it->feat = b->nfeat;
+	text_field(line, n, fe->delim, fe->field, &text, &tlen);
+	if (text_features(&fe->tf, fe->mode, text, tlen) == -1 ||
+	    room(b, n, fe->tf.n) == -1) {
+		it->err = ENOMEM;
+		return;
+	}
+	if (n > 0)
+		memcpy(b->text + b->ntext, line, n);
+	b->ntext += n;
+	it->len = n;
+	memcpy(b->hash + b->nfeat, fe->tf.hash, fe->tf.n * sizeof(*b->hash));
+	memcpy(b->val + b->nfeat, fe->tf.val, fe->tf.n * sizeof(*b->val));
+	b->nfeat += fe->tf.n;
+	it->n = fe->tf.n;
+	it->nwords = fe->tf.nwords;
+}
+
+/* Tells the caller that a block, the end or a stall came (lock held). */
+static void
+tell(struct feeder *fe)
+{
+	pthread_cond_signal(&fe->ready);
+	if (fe->waiting) {
+		fe->waiting = 0;
+		/* A full pipe already says it. */
+		(void)!write(fe->notice[1], "", 1);
+	}
+}
+
+/*
+ * Says that the input stalled and waits until it can be read.  Returns 0,
+ * or -1 to stop.
+ */
+static int
+await(struct feeder *fe)
+{
+	struct pollfd p = { fe->rd.fd, POLLIN, 0 };
+	int r, quit = 0;
+
+	pthread_mutex_lock(&fe->lock);
+	fe->starved = 1;
+	/* A caller that polls the notice pipe knows already: no byte. */
+	pthread_cond_signal(&fe->ready);
+	pthread_mutex_unlock(&fe->lock);
+	while (!quit && (r = poll(&p, 1, STOP_MS)) <= 0) {
+		if (r == -1 && errno != EINTR)
+			break;
+		pthread_mutex_lock(&fe->lock);
+		quit = fe->quit;
+		pthread_mutex_unlock(&fe->lock);
+	}
+	pthread_mutex_lock(&fe->lock);
+	fe->starved = 0;
+	pthread_mutex_unlock(&fe->lock);
+	return quit ? -1 : 0;
+}
+
+/*
+ * Fills b from the input.  Returns 1 when b is full or the input stalled
+ * with items in b, 0 at the end of the input, -1 to stop (fe->err set on
+ * a read error).
+ */
+static int
+fill(struct feeder *fe, struct block *b)
+{
+	struct pollfd p = { fe->rd.fd, POLLIN, 0 };
+	char *line;
+	size_t n;
+	int got;
+
+	while (b->n < BLOCK_ITEMS && b->ntext < BLOCK_BYTES) {
+		if ((got = reader_line(&fe->rd, &line, &n)) == 1) {
+			add(fe, b, line, n);
+			continue;
+		}
+		if (got == -1)
+			return 0;
+		/* Readable, at its end, or an error to read: read. */
+		if (poll(&p, 1, 0) == 0) {
+			if (b->n > 0)
+				return 1;	/* what is made goes first */
+			if (await(fe) == -1)
+				return -1;
+		}
+		if (reader_fill(&fe->rd) == -1 && errno != EINTR) {
+			fe->err = errno;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+static void *
+feed(void *arg)
+{
+	struct feeder *fe = arg;
+	struct block *b;
+	int go = 1;
+
+	while (go == 1) {
+		pthread_mutex_lock(&fe->lock);
+		while (!fe->quit && (fe->made - fe->freed == BLOCKS ||
+		    fe->ahead > 2 * BLOCK_BYTES))
+			pthread_cond_wait(&fe->room, &fe->lock);
+		go = !fe->quit;
+		pthread_mutex_unlock(&fe->lock);
+		if (!go)
+			break;
+		/* Block `made` is the thread's alone until it is counted. */
+		b = &fe->block[fe->made % BLOCKS];
+		go = fill(fe, b);
+		pthread_mutex_lock(&fe->lock);
+		if (b->n > 0) {
+			fe->made++;
+			fe->ahead += b->ntext;
+			tell(fe);
+		}
+		pthread_mutex_unlock(&fe->lock);
+	}
+	pthread_mutex_lock(&fe->lock);
+	fe->done = 1;
+	tell(fe);
+	pthread_mutex_unlock(&fe->lock);
+	return NULL;
+}
+
+static int
+pipe_nb(int p[2])
+{
+	if (pipe(p) == -1)
+		return -1;
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(p[1], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	return 0;
+}
+
+struct feeder *
+feeder_new(int fd, enum text_mode mode, unsigned field, int delim)
+{
+	struct feeder *fe;
+	sigset_t all, old;
+	int r;
+
+	if ((fe = calloc(1, sizeof(*fe))) == NULL)
+		return NULL;
+	if (pipe_nb(fe->notice) == -1) {
+		free(fe);
+		return NULL;
+	}
+	reader_init(&fe->rd, fd);
+	fe->mode = mode;
+	fe->field = field;
+	fe->delim = delim;
+	feats_init(&fe->tf);
+	feats_init(&fe->view);
+	pthread_mutex_init(&fe->lock, NULL);
+	pthread_cond_init(&fe->room, NULL);
+	pthread_cond_init(&fe->ready, NULL);
+	text_init();	/* before two threads may tokenise */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&fe->thread, NULL, feed, fe);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		pthread_cond_destroy(&fe->ready);
+		pthread_cond_destroy(&fe->room);
+		pthread_mutex_destroy(&fe->lock);
+		close(fe->notice[0]);
+		close(fe->notice[1]);
+		reader_release(&fe->rd);
+		free(fe);
+		errno = r;
+		return NULL;
+	}
+	return fe;
+}
+
+int
+feeder_next(struct feeder *fe, const char **line, size_t *len,
+    const struct feats **f)
+{
+	struct block *b = fe->cur;
+	struct entry *it;
+	char drain[64];
+	int r = 1;
+
+	if (fe->drain) {
+		while (read(fe->notice[0], drain, sizeof(drain)) > 0)
+			;
+		fe->drain = 0;
+	}
+	if (b == NULL || fe->next == b->n) {
+		pthread_mutex_lock(&fe->lock);
+		if (b != NULL) {
+			fe->ahead -= b->ntext;
+			reset(b);
+			fe->freed++;
+			fe->cur = b = NULL;
+			pthread_cond_signal(&fe->room);
+		}
+		while (fe->made == fe->taken && !fe->done && !fe->starved)
+			pthread_cond_wait(&fe->ready, &fe->lock);
+		if (fe->made > fe->taken) {
+			fe->cur = b = &fe->block[fe->taken++ % BLOCKS];
+			fe->next = 0;
+		} else if (fe->done) {
+			errno = fe->err;
+			r = -1;
+		} else {
+			fe->waiting = fe->drain = 1;
+			r = 0;
+		}
+		pthread_mutex_unlock(&fe->lock);
+		if (r != 1)
+			return r;
+	}
+	it = &b->item[fe->next++];
+	if (it->err != 0) {
+		errno = it->err;
+		return -1;
+	}
+	*line = b->text + it->line;
+	*len = it->len;
+	fe->view.hash = b->hash + it->feat;
+	fe->view.val = b->val + it->feat;
+	fe->view.n = it->n;
+	fe->view.nwords = it->nwords;
+	*f = &fe->view;
+	return 1;
+}
+
+int
+feeder_fd(const struct feeder *fe)
+{
+	return fe->notice[0];
+}
+
+void
+feeder_free(struct feeder *fe)
+{
+	size_t i;
+
+	if (fe == NULL)
+		return;
+	pthread_mutex_lock(&fe->lock);
+	fe->quit = 1;
+	pthread_cond_signal(&fe->room);
+	pthread_mutex_unlock(&fe->lock);
+	pthread_join(fe->thread, NULL);
+	pthread_cond_destroy(&fe->ready);
+	pthread_cond_destroy(&fe->room);
+	pthread_mutex_destroy(&fe->lock);
+	close(fe->notice[0]);
+	close(fe->notice[1]);
+	for (i = 0; i < BLOCKS; i++) {
+		free(fe->block[i].text);
+		free(fe->block[i].hash);
+		free(fe->block[i].val);
+	}
+	feats_release(&fe->tf);
+	reader_release(&fe->rd);
+	free(fe);
+}
