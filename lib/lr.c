@@ -59,6 +59,9 @@ struct slot {
 	float e;	/* the feature's emphasis less 1 */
 };
 
+/* The table is saved and loaded as its floats, in one piece. */
+_Static_assert(sizeof(struct slot) == 4 * sizeof(float), "slot padding");
+
 struct lr {
 	struct level base;
 	double items[LABELS_MAX];	/* answers with the label */
@@ -347,12 +350,7 @@ lr_save(const struct level *l, struct wbuf *b)
 	const struct lr *m = (const struct lr *)l;
 	size_t i, n = LABELS_MAX;
 
-	for (i = 0; i <= m->base.mask; i++) {
-		wbuf_f32(b, m->t[i].w);
-		wbuf_f32(b, m->t[i].g);
-		wbuf_f32(b, m->t[i].n);
-		wbuf_f32(b, m->t[i].e);
-	}
+	wbuf_f32s(b, m->t, 4 * ((size_t)m->base.mask + 1));
 	while (n > 0 && m->items[n - 1] == 0)
 		n--;
 	wbuf_u32(b, (uint32_t)n);
@@ -368,16 +366,20 @@ lr_load(struct level *l, struct rbuf *b, size_t nlabels)
 	uint32_t n;
 	size_t i;
 
-	for (i = 0; i <= m->base.mask && !b->err; i++) {
-		m->t[i].w = rbuf_f32(b);
-		m->t[i].g = rbuf_f32(b);
-		m->t[i].n = rbuf_f32(b);
-		m->t[i].e = made ? 0 : rbuf_f32(b);
+	if (made)
+		for (i = 0; i <= m->base.mask && !b->err; i++) {
+			m->t[i].w = rbuf_f32(b);
+			m->t[i].g = rbuf_f32(b);
+			m->t[i].n = rbuf_f32(b);
+			m->t[i].e = 0;
+		}
+	else
+		rbuf_f32s(b, m->t, 4 * ((size_t)m->base.mask + 1));
+	for (i = 0; i <= m->base.mask && !b->err; i++)
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
 		    m->t[i].g < 0 || !level_valid(m->t[i].n) ||
 		    !(m->t[i].e >= 0 && m->t[i].e <= E_MAX))
 			return -1;
-	}
 	if ((n = rbuf_u32(b)) > LABELS_MAX)
 		return -1;
 	for (i = 0; i < LABELS_MAX && !b->err; i++)

@@ -125,6 +125,34 @@ wbuf_f64(struct wbuf *b, double v)
 	wbuf_u64(b, u);
 }
 
+/* Whether this host keeps numbers little-endian, as checkpoints do. */
+static int
+little(void)
+{
+	const uint32_t one = 1;
+	unsigned char c;
+
+	memcpy(&c, &one, 1);
+	return c == 1;
+}
+
+void
+wbuf_f32s(struct wbuf *b, const void *v, size_t n)
+{
+	const unsigned char *p = v;
+	float f;
+	size_t i;
+
+	if (little()) {
+		wbuf_bytes(b, v, n * 4);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&f, p + 4 * i, 4);
+		wbuf_f32(b, f);
+	}
+}
+
 void
 rbuf_bytes(struct rbuf *b, void *dst, size_t n)
 {
@@ -163,6 +191,23 @@ rbuf_f32(struct rbuf *b)
 
 	memcpy(&v, &u, 4);
 	return v;
+}
+
+void
+rbuf_f32s(struct rbuf *b, void *v, size_t n)
+{
+	unsigned char *p = v;
+	float f;
+	size_t i;
+
+	if (little()) {
+		rbuf_bytes(b, v, n * 4);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		f = rbuf_f32(b);
+		memcpy(p + 4 * i, &f, 4);
+	}
 }
 
 double

@@ -57,6 +57,11 @@ void wbuf_u32(struct wbuf *b, uint32_t v);
 void wbuf_u64(struct wbuf *b, uint64_t v);
 void wbuf_f32(struct wbuf *b, float v);
 void wbuf_f64(struct wbuf *b, double v);
+/*
+ * n floats at v, as n wbuf_f32 calls would write them: on a little-endian
+ * host, a table goes in one copy.
+ */
+void wbuf_f32s(struct wbuf *b, const void *v, size_t n);
 
 /*
  * A bounded reader; err is set once a read went past the end.  version is
@@ -74,6 +79,8 @@ uint32_t rbuf_u32(struct rbuf *b);
 uint64_t rbuf_u64(struct rbuf *b);
 float rbuf_f32(struct rbuf *b);
 double rbuf_f64(struct rbuf *b);
+/* n floats into v, as n rbuf_f32 calls would read them (wbuf_f32s). */
+void rbuf_f32s(struct rbuf *b, void *v, size_t n);
 
 /*
  * Writes payload to path atomically.  Returns NULL, or a reason for the
