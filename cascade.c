@@ -498,22 +498,67 @@ save(struct engine *e, struct state_file *f, const char *name)
 	return -1;
 }
 
+/* An input: its name, and its lines and features as they are read. */
+struct input {
+	const char *name;
+	int fd;
+	struct feeder *fe;
+};
+
+/*
+ * Opens the first input that can be read of files[*i..n) ("-" or none:
+ * standard input), and starts reading it, its features made in mode.
+ * Returns 1, or 0 past the last; an input that cannot be read is reported
+ * and sets *status.
+ */
 static int
-run(struct engine *e, int fd, const struct options *o, struct state_file *f,
-    double *saved, const char **why)
+open_input(char **files, int n, int *i, const struct options *o,
+    enum text_mode mode, struct input *in, int *status)
+{
+	for (; *i < (n ? n : 1); (*i)++) {
+		in->name = n ? files[*i] : "-";
+		in->fd = STDIN_FILENO;
+		if (strcmp(in->name, "-") != 0 &&
+		    (in->fd = open(in->name, O_RDONLY | O_CLOEXEC)) == -1) {
+			warn("cannot read '%s'", in->name);
+			*status = 1;
+			continue;
+		}
+		if ((in->fe = feeder_new(in->fd, mode, o->engine.field,
+		    o->engine.delim)) != NULL) {
+			(*i)++;
+			return 1;
+		}
+		warn("cannot read '%s'", in->name);
+		*status = 1;
+		if (in->fd != STDIN_FILENO)
+			close(in->fd);
+	}
+	return 0;
+}
+
+static void
+close_input(struct input *in)
+{
+	feeder_free(in->fe);
+	if (in->fd != STDIN_FILENO)
+		close(in->fd);
+}
+
+/*
+ * Runs the lines of fe through the engine.  Returns 0, -1 with *why, or
+ * -2 with *why when the input cannot be read.
+ */
+static int
+run(struct engine *e, struct feeder *fe, const struct options *o,
+    struct state_file *f, double *saved, const char **why)
 {
 	const struct feats *text;
-	struct feeder *fe;
 	struct pollfd p;
 	const char *line;
 	size_t n;
 	int r = 0, got;
 
-	if ((fe = feeder_new(fd, engine_model(e)->mode, o->engine.field,
-	    o->engine.delim)) == NULL) {
-		*why = strerror(errno);
-		return -2;
-	}
 	p.fd = feeder_fd(fe);
 	p.events = POLLIN;
 	while (r == 0 && !stop) {
@@ -547,40 +592,32 @@ run(struct engine *e, int fd, const struct options *o, struct state_file *f,
 			*saved = expert_now();
 		}
 	}
-	feeder_free(fe);
 	return r;
 }
 
 /*
- * Runs every file of files[0..n) ("-" or none: standard input) through
- * the engine.  Returns 0, or -1 with *why; a file that cannot be read is
- * reported and sets *status, and the others still run.
+ * Runs in, then every file of files[*i..n) after it, through the engine.
+ * Returns 0, or -1 with *why; a file that cannot be read is reported and
+ * sets *status, and the others still run.
  */
 static int
-run_files(struct engine *e, char **files, int n, const struct options *o,
-    struct state_file *f, int *status, const char **why)
+run_files(struct engine *e, struct input *in, char **files, int n, int *i,
+    const struct options *o, struct state_file *f, int *status,
+    const char **why)
 {
 	double saved = expert_now();
-	int i, r = 0;
+	int r = 0, more = 1;
 
-	for (i = 0; r != -1 && !stop && i < (n ? n : 1); i++) {
-		const char *name = n ? files[i] : "-";
-		int fd = STDIN_FILENO;
-
-		if (strcmp(name, "-") != 0 &&
-		    (fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
-			warn("cannot read '%s'", name);
-			*status = 1;
-			continue;
-		}
-		r = run(e, fd, o, f, &saved, why);
+	while (more && r != -1 && !stop) {
+		r = run(e, in->fe, o, f, &saved, why);
 		if (r == -2) {
-			warnx("cannot read '%s': %s", name, *why);
+			warnx("cannot read '%s': %s", in->name, *why);
 			*status = 1;
 			r = 0;
 		}
-		if (fd != STDIN_FILENO)
-			close(fd);
+		close_input(in);
+		more = r != -1 && !stop && open_input(files, n, i, o,
+		    engine_model(e)->mode, in, status);
 	}
 	return r;
 }
@@ -1139,7 +1176,8 @@ main(int argc, char *argv[])
 	struct engine *e;
 	const char *why = NULL;
 	double start = expert_now();
-	int first, status = 0, r;
+	struct input in;
+	int first, status = 0, r = 0, i = 0;
 
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge(argc - 1, argv + 1);
@@ -1148,14 +1186,26 @@ main(int argc, char *argv[])
 	first = parse_options(argc, argv, &o);
 	/* Before the first save: a signal then leaves no temporary file. */
 	catch_signals();
+	/*
+	 * The first input is read and its features made while the model
+	 * loads, in the mode asked for or the usual one: the model's mode,
+	 * in its checkpoint, may differ, and then they are made again.
+	 */
+	if (!open_input(argv + first, argc - first, &i, &o, o.model.mode,
+	    &in, &status))
+		in.fe = NULL;
 	e = make_engine(&o, &f);
+	if (in.fe != NULL)
+		feeder_mode(in.fe, engine_model(e)->mode);
 	/* The expert can tell how it is run (and so whether to number). */
 	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
 	    "each", 1);
 	/* A progress line would mix with output on the same terminal. */
 	progress = !quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	flush_lines = o.engine.expert.cmd != NULL;
-	r = run_files(e, argv + first, argc - first, &o, &f, &status, &why);
+	if (in.fe != NULL)
+		r = run_files(e, &in, argv + first, argc - first, &i, &o, &f,
+		    &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
 	if (r == 0 && flush_output() == -1) {

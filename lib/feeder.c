@@ -51,6 +51,7 @@ struct block {
 	size_t nfeat, featcap;
 	struct entry item[BLOCK_ITEMS];
 	size_t n;
+	enum text_mode mode;	/* of the features */
 };
 
 struct feeder {
@@ -59,6 +60,7 @@ struct feeder {
 	unsigned field;
 	int delim;
 	struct feats tf;		/* the thread's: features made */
+	struct feats redo;		/* the caller's: made again in mode */
 	struct block block[BLOCKS];
 	struct block *cur;		/* the caller's: the block it reads, */
 	size_t next;			/* its next item, */
@@ -140,7 +142,7 @@ add(struct feeder *fe, struct block *b, const char *line, size_t n)
 	it->line = b->ntext;
 	it->feat = b->nfeat;
 	text_field(line, n, fe->delim, fe->field, &text, &tlen);
-	if (text_features(&fe->tf, fe->mode, text, tlen) == -1 ||
+	if (text_features(&fe->tf, b->mode, text, tlen) == -1 ||
 	    room(b, n, fe->tf.n) == -1) {
 		it->err = ENOMEM;
 		return;
@@ -244,11 +246,12 @@ feed(void *arg)
 		    fe->ahead > 2 * BLOCK_BYTES))
 			pthread_cond_wait(&fe->room, &fe->lock);
 		go = !fe->quit;
+		/* Block `made` is the thread's alone until it is counted. */
+		b = &fe->block[fe->made % BLOCKS];
+		b->mode = fe->mode;
 		pthread_mutex_unlock(&fe->lock);
 		if (!go)
 			break;
-		/* Block `made` is the thread's alone until it is counted. */
-		b = &fe->block[fe->made % BLOCKS];
 		go = fill(fe, b);
 		pthread_mutex_lock(&fe->lock);
 		if (b->n > 0) {
@@ -299,6 +302,7 @@ feeder_new(int fd, enum text_mode mode, unsigned field, int delim)
 	fe->field = field;
 	fe->delim = delim;
 	feats_init(&fe->tf);
+	feats_init(&fe->redo);
 	feats_init(&fe->view);
 	pthread_mutex_init(&fe->lock, NULL);
 	pthread_cond_init(&fe->room, NULL);
@@ -368,12 +372,30 @@ feeder_next(struct feeder *fe, const char **line, size_t *len,
 	}
 	*line = b->text + it->line;
 	*len = it->len;
+	if (b->mode != fe->mode) {
+		const char *text;
+		size_t tlen;
+
+		text_field(*line, *len, fe->delim, fe->field, &text, &tlen);
+		if (text_features(&fe->redo, fe->mode, text, tlen) == -1)
+			return -1;
+		*f = &fe->redo;
+		return 1;
+	}
 	fe->view.hash = b->hash + it->feat;
 	fe->view.val = b->val + it->feat;
 	fe->view.n = it->n;
 	fe->view.nwords = it->nwords;
 	*f = &fe->view;
 	return 1;
+}
+
+void
+feeder_mode(struct feeder *fe, enum text_mode mode)
+{
+	pthread_mutex_lock(&fe->lock);
+	fe->mode = mode;
+	pthread_mutex_unlock(&fe->lock);
 }
 
 int
@@ -405,6 +427,7 @@ feeder_free(struct feeder *fe)
 		free(fe->block[i].val);
 	}
 	feats_release(&fe->tf);
+	feats_release(&fe->redo);
 	reader_release(&fe->rd);
 	free(fe);
 }
