@@ -39,9 +39,10 @@ level_size(const struct level_kind *kind, unsigned bits)
 
 /*
  * A table is mapped, not allocated: its pages cost memory only once they
- * are written, as a sparse model's mostly are not, and they are asked to
- * be huge pages, where the kernel gives them on request: on 4 KiB pages a
- * table of megabytes misses the TLB on nearly every feature.
+ * are written, as most of a big sparse model's are not.  They are asked
+ * to be huge pages, where the kernel gives them on request: on 4 KiB
+ * pages a table of megabytes misses the TLB on nearly every feature.  A
+ * write then commits the 2 MiB around it, not 4 KiB.
  */
 struct level *
 level_new(const struct level_kind *kind, unsigned bits)
