@@ -479,11 +479,6 @@ advise(const struct options *o, const struct figures *f)
 }
 
 /*
- * Feeds every line of fd to the engine; 0, -1 with *why, or -2 when fd
- * cannot be read.  While no line is complete the engine takes the
- * expert's answers, so output keeps up with a slow input.
- */
-/*
  * Saves the checkpoint; a failure is reported, and the next save tries
  * again.  Returns 0 or -1.
  */
@@ -525,7 +520,7 @@ open_input(char **files, int n, int *i, const struct options *o,
 			continue;
 		}
 		if ((in->fe = feeder_new(in->fd, mode, o->engine.field,
-		    o->engine.delim)) != NULL) {
+		    o->engine.delim, &stop)) != NULL) {
 			(*i)++;
 			return 1;
 		}
@@ -546,8 +541,9 @@ close_input(struct input *in)
 }
 
 /*
- * Runs the lines of fe through the engine.  Returns 0, -1 with *why, or
- * -2 with *why when the input cannot be read.
+ * Feeds every line of fe to the engine; 0, -1 with *why, or -2 with *why
+ * when the input cannot be read.  While no line is complete the engine
+ * takes the expert's answers, so output keeps up with a slow input.
  */
 static int
 run(struct engine *e, struct feeder *fe, const struct options *o,
@@ -562,11 +558,14 @@ run(struct engine *e, struct feeder *fe, const struct options *o,
 	p.fd = feeder_fd(fe);
 	p.events = POLLIN;
 	while (r == 0 && !stop) {
-		if ((got = feeder_next(fe, &line, &n, &text)) == -1) {
-			if (errno == ENOMEM) {
-				*why = "out of memory";
-				r = -1;
-			} else if (errno != 0) {
+		if ((got = feeder_next(fe, &line, &n, &text)) == -2) {
+			*why = "out of memory";
+			r = -1;
+			break;
+		}
+		if (got == -1) {
+			/* the end, or a signal: stop is seen by the caller */
+			if (errno != 0 && errno != EINTR) {
 				*why = strerror(errno);
 				r = -2;
 			}

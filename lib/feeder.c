@@ -3,18 +3,23 @@
  * feeder.h).
  *
  * Two blocks take turns: the thread fills one while the caller reads the
- * other, and they lock only to hand a block over.  A block is full at
- * BLOCK_ITEMS lines or BLOCK_BYTES of them; a longer line goes alone, and
- * the thread reads no further until the caller is done with it: a huge
- * line is held once more than without the thread, not twice.
+ * other, and they lock only to hand a block over.  A block is full once
+ * it holds BLOCK_ITEMS lines or BLOCK_BYTES of them.  A line longer than
+ * BLOCK_BYTES ends its block uncopied and without features: it stays in
+ * the reader's buffer, which the thread leaves alone (`pinned`) until the
+ * caller, which makes its features as it did without a thread, is done
+ * with it.  So a huge line takes no more memory than it did.
+ *
  * When the input stalls, the thread hands over what it has made and says
  * so (`starved`): only then does the caller hear that the input stalled
  * (feeder_next 0), so that a batch for the expert is sent before it is
- * full exactly when it was without a thread.  `waiting` says that the
- * caller will poll the notice pipe, which the thread then writes.  A
- * thread waiting for input looks every STOP_MS whether to stop.  The
- * thread blocks every signal: they reach the caller, whose waits they
- * interrupt.
+ * full when nothing can be read, as it was without a thread, and not
+ * when the thread is merely behind.  `waiting` says that the caller will
+ * poll the notice pipe, which the thread then writes.
+ *
+ * The thread blocks every signal: they reach the caller, whose poll they
+ * interrupt; its waits for the thread look at *stop every STOP_MS, and
+ * the thread looks whether to stop at every read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +29,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "feeder.h"
@@ -32,7 +38,7 @@
 #define BLOCKS		2
 #define BLOCK_ITEMS	256
 #define BLOCK_BYTES	(256u << 10)
-/* What a block keeps after its items: a huge line gives its memory back. */
+/* What a block keeps after its items. */
 #define KEEP_BYTES	(1u << 20)
 #define KEEP_FEATS	(1u << 18)
 #define STOP_MS		100
@@ -40,15 +46,15 @@
 struct entry {
 	size_t line, len;	/* in the block's text */
 	size_t feat, n, nwords;	/* in its features */
-	int err;		/* errno: the features could not be made */
+	int nomem;		/* the memory for them ran out */
+	int huge;		/* the line is at the block's `huge` */
 };
 
 struct block {
 	char *text;		/* the lines, back to back */
 	size_t ntext, textcap;
-	uint64_t *hash;		/* the items' features, back to back */
-	float *val;
-	size_t nfeat, featcap;
+	struct feats all;	/* the items' features, back to back */
+	const char *huge;	/* its last line, in the reader's buffer, or NULL */
 	struct entry item[BLOCK_ITEMS];
 	size_t n;
 	enum text_mode mode;	/* of the features */
@@ -56,9 +62,10 @@ struct block {
 
 struct feeder {
 	struct reader rd;
-	enum text_mode mode;
+	enum text_mode mode;		/* the caller's wish (lock) */
 	unsigned field;
 	int delim;
+	const volatile sig_atomic_t *stop;
 	struct feats tf;		/* the thread's: features made */
 	struct feats redo;		/* the caller's: made again in mode */
 	struct block block[BLOCKS];
@@ -71,7 +78,7 @@ struct feeder {
 	pthread_cond_t room;		/* the caller gave a block back */
 	pthread_cond_t ready;		/* a block, the end, or a stall */
 	uint64_t made, taken, freed;	/* blocks handed over, taken, given back */
-	size_t ahead;			/* bytes of lines handed over, not given back */
+	int pinned;			/* a block handed over holds a huge line */
 	int starved;			/* the input has nothing to read */
 	int waiting, quit, done, err;	/* err: errno of a read */
 	int notice[2];			/* a pipe to the caller */
@@ -84,49 +91,33 @@ struct feeder {
 static void
 reset(struct block *b)
 {
-	b->n = b->ntext = b->nfeat = 0;
+	b->n = b->ntext = b->all.n = 0;
+	b->huge = NULL;
 	if (b->textcap > KEEP_BYTES) {
 		free(b->text);
 		b->text = NULL;
 		b->textcap = 0;
 	}
-	if (b->featcap > KEEP_FEATS) {
-		free(b->hash);
-		free(b->val);
-		b->hash = NULL;
-		b->val = NULL;
-		b->featcap = 0;
-	}
+	if (b->all.cap > KEEP_FEATS)
+		feats_release(&b->all);
 }
 
-/* Makes room for n more bytes of text and f more features; -1 ENOMEM. */
+/* Makes room for n more bytes of text, and a buffer even for none. */
 static int
-room(struct block *b, size_t n, size_t f)
+text_room(struct block *b, size_t n)
 {
 	size_t cap;
-	void *p;
+	char *p;
 
-	if (b->ntext + n > b->textcap) {
-		for (cap = b->textcap ? b->textcap : 4096;
-		    cap < b->ntext + n; cap *= 2)
-			;
-		if ((p = realloc(b->text, cap)) == NULL)
-			return -1;
-		b->text = p;
-		b->textcap = cap;
-	}
-	if (b->nfeat + f > b->featcap) {
-		for (cap = b->featcap ? b->featcap : 4096;
-		    cap < b->nfeat + f; cap *= 2)
-			;
-		if ((p = realloc(b->hash, cap * sizeof(*b->hash))) == NULL)
-			return -1;
-		b->hash = p;
-		if ((p = realloc(b->val, cap * sizeof(*b->val))) == NULL)
-			return -1;
-		b->val = p;
-		b->featcap = cap;
-	}
+	if (b->text != NULL && b->ntext + n <= b->textcap)
+		return 0;
+	for (cap = b->textcap > 0 ? b->textcap : 4096; cap < b->ntext + n;
+	    cap *= 2)
+		;
+	if ((p = realloc(b->text, cap)) == NULL)
+		return -1;
+	b->text = p;
+	b->textcap = cap;
 	return 0;
 }
 
@@ -140,20 +131,18 @@ add(struct feeder *fe, struct block *b, const char *line, size_t n)
 
 	memset(it, 0, sizeof(*it));
 	it->line = b->ntext;
-	it->feat = b->nfeat;
+	it->feat = b->all.n;
 	text_field(line, n, fe->delim, fe->field, &text, &tlen);
-	if (text_features(&fe->tf, b->mode, text, tlen) == -1 ||
-	    room(b, n, fe->tf.n) == -1) {
-		it->err = ENOMEM;
+	if (text_room(b, n) == -1 ||
+	    text_features(&fe->tf, b->mode, text, tlen) == -1 ||
+	    feats_append(&b->all, &fe->tf) == -1) {
+		it->nomem = 1;
 		return;
 	}
 	if (n > 0)
 		memcpy(b->text + b->ntext, line, n);
 	b->ntext += n;
 	it->len = n;
-	memcpy(b->hash + b->nfeat, fe->tf.hash, fe->tf.n * sizeof(*b->hash));
-	memcpy(b->val + b->nfeat, fe->tf.val, fe->tf.n * sizeof(*b->val));
-	b->nfeat += fe->tf.n;
 	it->n = fe->tf.n;
 	it->nwords = fe->tf.nwords;
 }
@@ -186,7 +175,7 @@ await(struct feeder *fe)
 	pthread_cond_signal(&fe->ready);
 	pthread_mutex_unlock(&fe->lock);
 	while (!quit && (r = poll(&p, 1, STOP_MS)) <= 0) {
-		if (r == -1 && errno != EINTR)
+		if (r == -1)
 			break;
 		pthread_mutex_lock(&fe->lock);
 		quit = fe->quit;
@@ -196,6 +185,17 @@ await(struct feeder *fe)
 	fe->starved = 0;
 	pthread_mutex_unlock(&fe->lock);
 	return quit ? -1 : 0;
+}
+
+static int
+quitting(struct feeder *fe)
+{
+	int quit;
+
+	pthread_mutex_lock(&fe->lock);
+	quit = fe->quit;
+	pthread_mutex_unlock(&fe->lock);
+	return quit;
 }
 
 /*
@@ -212,7 +212,17 @@ fill(struct feeder *fe, struct block *b)
 	int got;
 
 	while (b->n < BLOCK_ITEMS && b->ntext < BLOCK_BYTES) {
-		if ((got = reader_line(&fe->rd, &line, &n)) == 1) {
+		if ((got = reader_line(&fe->rd, &line, &n)) == 1 &&
+		    n > BLOCK_BYTES) {
+			struct entry *it = &b->item[b->n++];
+
+			memset(it, 0, sizeof(*it));
+			it->len = n;
+			it->huge = 1;
+			b->huge = line;
+			return 1;
+		}
+		if (got == 1) {
 			add(fe, b, line, n);
 			continue;
 		}
@@ -225,7 +235,9 @@ fill(struct feeder *fe, struct block *b)
 			if (await(fe) == -1)
 				return -1;
 		}
-		if (reader_fill(&fe->rd) == -1 && errno != EINTR) {
+		if (quitting(fe))
+			return -1;
+		if (reader_fill(&fe->rd) == -1) {
 			fe->err = errno;
 			return -1;
 		}
@@ -243,7 +255,7 @@ feed(void *arg)
 	while (go == 1) {
 		pthread_mutex_lock(&fe->lock);
 		while (!fe->quit && (fe->made - fe->freed == BLOCKS ||
-		    fe->ahead > 2 * BLOCK_BYTES))
+		    fe->pinned))
 			pthread_cond_wait(&fe->room, &fe->lock);
 		go = !fe->quit;
 		/* Block `made` is the thread's alone until it is counted. */
@@ -256,7 +268,7 @@ feed(void *arg)
 		pthread_mutex_lock(&fe->lock);
 		if (b->n > 0) {
 			fe->made++;
-			fe->ahead += b->ntext;
+			fe->pinned = b->huge != NULL;
 			tell(fe);
 		}
 		pthread_mutex_unlock(&fe->lock);
@@ -285,12 +297,16 @@ pipe_nb(int p[2])
 }
 
 struct feeder *
-feeder_new(int fd, enum text_mode mode, unsigned field, int delim)
+feeder_new(int fd, enum text_mode mode, unsigned field, int delim,
+    const volatile sig_atomic_t *stop)
 {
 	struct feeder *fe;
 	sigset_t all, old;
-	int r;
+	int r, i;
 
+	/* Else the notice pipe could take a closed fd 0, and be read. */
+	if (fcntl(fd, F_GETFD) == -1)
+		return NULL;
 	if ((fe = calloc(1, sizeof(*fe))) == NULL)
 		return NULL;
 	if (pipe_nb(fe->notice) == -1) {
@@ -301,6 +317,9 @@ feeder_new(int fd, enum text_mode mode, unsigned field, int delim)
 	fe->mode = mode;
 	fe->field = field;
 	fe->delim = delim;
+	fe->stop = stop;
+	for (i = 0; i < BLOCKS; i++)
+		feats_init(&fe->block[i].all);
 	feats_init(&fe->tf);
 	feats_init(&fe->redo);
 	feats_init(&fe->view);
@@ -326,12 +345,29 @@ feeder_new(int fd, enum text_mode mode, unsigned field, int delim)
 	return fe;
 }
 
+/* Waits for the thread for at most STOP_MS (lock held). */
+static void
+wait_ready(struct feeder *fe)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_nsec += STOP_MS * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&fe->ready, &fe->lock, &t);
+}
+
 int
 feeder_next(struct feeder *fe, const char **line, size_t *len,
     const struct feats **f)
 {
 	struct block *b = fe->cur;
 	struct entry *it;
+	const char *text;
+	size_t tlen;
 	char drain[64];
 	int r = 1;
 
@@ -343,19 +379,24 @@ feeder_next(struct feeder *fe, const char **line, size_t *len,
 	if (b == NULL || fe->next == b->n) {
 		pthread_mutex_lock(&fe->lock);
 		if (b != NULL) {
-			fe->ahead -= b->ntext;
+			if (b->huge != NULL)
+				fe->pinned = 0;
 			reset(b);
 			fe->freed++;
 			fe->cur = b = NULL;
 			pthread_cond_signal(&fe->room);
 		}
-		while (fe->made == fe->taken && !fe->done && !fe->starved)
-			pthread_cond_wait(&fe->ready, &fe->lock);
+		while (fe->made == fe->taken && !fe->done && !fe->starved &&
+		    !*fe->stop)
+			wait_ready(fe);
 		if (fe->made > fe->taken) {
 			fe->cur = b = &fe->block[fe->taken++ % BLOCKS];
 			fe->next = 0;
 		} else if (fe->done) {
 			errno = fe->err;
+			r = -1;
+		} else if (*fe->stop) {
+			errno = EINTR;
 			r = -1;
 		} else {
 			fe->waiting = fe->drain = 1;
@@ -366,24 +407,24 @@ feeder_next(struct feeder *fe, const char **line, size_t *len,
 			return r;
 	}
 	it = &b->item[fe->next++];
-	if (it->err != 0) {
-		errno = it->err;
-		return -1;
+	if (it->nomem)
+		return -2;
+	*len = it->len;
+	if (it->huge) {
+		*line = b->huge;
+		*f = NULL;
+		return 1;
 	}
 	*line = b->text + it->line;
-	*len = it->len;
 	if (b->mode != fe->mode) {
-		const char *text;
-		size_t tlen;
-
 		text_field(*line, *len, fe->delim, fe->field, &text, &tlen);
 		if (text_features(&fe->redo, fe->mode, text, tlen) == -1)
-			return -1;
+			return -2;
 		*f = &fe->redo;
 		return 1;
 	}
-	fe->view.hash = b->hash + it->feat;
-	fe->view.val = b->val + it->feat;
+	fe->view.hash = b->all.hash + it->feat;
+	fe->view.val = b->all.val + it->feat;
 	fe->view.n = it->n;
 	fe->view.nwords = it->nwords;
 	*f = &fe->view;
@@ -423,8 +464,7 @@ feeder_free(struct feeder *fe)
 	close(fe->notice[1]);
 	for (i = 0; i < BLOCKS; i++) {
 		free(fe->block[i].text);
-		free(fe->block[i].hash);
-		free(fe->block[i].val);
+		feats_release(&fe->block[i].all);
 	}
 	feats_release(&fe->tf);
 	feats_release(&fe->redo);

@@ -6,12 +6,12 @@
  * lines while the caller judges and learns these, as a parser thread does
  * in Vowpal Wabbit.  The two hand over blocks of lines, not single lines,
  * so that they meet a few hundred times a run, not once an item.  Lines
- * come out in input order, and the features are those the caller would
- * have made: a run's output does not depend on the threads' timing.
+ * come out in input order with the features the caller would have made.
  */
 #ifndef CASCADE_FEEDER_H
 #define CASCADE_FEEDER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "text.h"
@@ -20,19 +20,22 @@ struct feeder;
 
 /*
  * Starts reading fd: the features of each line are those of field `field`
- * (1-based, 0: the whole line, delim between fields) in mode.  Returns
- * NULL and errno when the thread cannot start.
+ * (1-based, 0: the whole line, delim between fields) in mode.  A wait in
+ * feeder_next ends once *stop, which a signal handler sets, is not 0.
+ * Returns NULL and errno (EBADF: fd is not open) when it cannot start.
  */
 struct feeder *feeder_new(int fd, enum text_mode mode, unsigned field,
-    int delim);
+    int delim, const volatile sig_atomic_t *stop);
 
 /*
  * Sets *line and *len to the next line (without its newline) and *f to
  * its features, and returns 1; they stay valid until the next call, and
- * f must not be grown.  Returns 0 when the input has stalled (nothing can
- * be read now: poll feeder_fd, readable when there may be more), -1 at
- * the end of the input (errno 0) or when it cannot be read or the
- * features cannot be made (errno).
+ * *f must not be grown.  *f is NULL for a line too long to be made ahead:
+ * the caller makes its features.  Returns 0 when the input has stalled: nothing
+ * can be read now, and feeder_fd is readable when there may be more.
+ * Returns -1 at the end of the input (errno 0), when it cannot be read
+ * (errno), or when *stop was set (EINTR); -2 when the memory for the
+ * line or its features ran out.
  */
 int feeder_next(struct feeder *fe, const char **line, size_t *len,
     const struct feats **f);
@@ -46,7 +49,7 @@ void feeder_mode(struct feeder *fe, enum text_mode mode);
 
 int feeder_fd(const struct feeder *fe);
 
-/* Stops the thread, and frees all.  Accepts NULL. */
+/* Stops the thread, and frees all but fd.  Accepts NULL. */
 void feeder_free(struct feeder *fe);
 
 #endif

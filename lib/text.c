@@ -131,17 +131,27 @@ room(uint64_t **p, size_t *cap, size_t n)
 }
 
 int
-feats_copy(struct feats *dst, const struct feats *src)
+feats_append(struct feats *dst, const struct feats *src)
 {
-	if (feats_room(dst, src->n) == -1) {
+	if (feats_room(dst, dst->n + src->n) == -1) {
 		errno = ENOMEM;
 		return -1;
 	}
 	if (src->n > 0) {
-		memcpy(dst->hash, src->hash, src->n * sizeof(*src->hash));
-		memcpy(dst->val, src->val, src->n * sizeof(*src->val));
+		memcpy(dst->hash + dst->n, src->hash,
+		    src->n * sizeof(*src->hash));
+		memcpy(dst->val + dst->n, src->val, src->n * sizeof(*src->val));
 	}
-	dst->n = src->n;
+	dst->n += src->n;
+	return 0;
+}
+
+int
+feats_copy(struct feats *dst, const struct feats *src)
+{
+	dst->n = 0;
+	if (feats_append(dst, src) == -1)
+		return -1;
 	dst->nwords = src->nwords;
 	dst->ndense = src->ndense;
 	return 0;

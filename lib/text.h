@@ -43,7 +43,11 @@ struct feats {
 void feats_init(struct feats *f);
 void feats_release(struct feats *f);
 
-/* Makes dst a copy of src's features.  Returns 0, or -1 (errno ENOMEM). */
+/*
+ * Appends src's features to dst's list, or makes dst a copy of src.
+ * Return 0, or -1 (errno ENOMEM).
+ */
+int feats_append(struct feats *dst, const struct feats *src);
 int feats_copy(struct feats *dst, const struct feats *src);
 
 /*

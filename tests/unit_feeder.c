@@ -1,13 +1,16 @@
 /*
  * unit_feeder: tests of lib/feeder.h: every line in order with the
  * features text_features makes of its field, across blocks and around a
- * huge line; a stalled input said once what was read is given; the end;
- * a stop while the input stalls.  Exits 0 when every check passes; a
- * failed assert() names the line.
+ * huge line, which comes without them; empty lines and a last line
+ * without a newline; a stalled input said once what was read is given;
+ * the end; a read error; a closed fd; a stop while the input stalls or
+ * while a long line is read.  Exits 0 when every check passes; a failed
+ * assert() names the line.
  */
 #undef NDEBUG
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,8 @@
 
 #define LINES	3000
 #define HUGE	(3u << 20)	/* bytes of the huge line, past a block's */
+
+static volatile sig_atomic_t stop;
 
 /* Line k of the stream: its id, a tab, and words that vary with k. */
 static size_t
@@ -116,15 +121,13 @@ test_order(void)
 	}
 	assert(pid > 0);
 	close(fd[1]);
-	assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t')) != NULL);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t', &stop)) != NULL);
 	for (k = 0; k < LINES; k++) {
 		if (k == LINES / 2) {
 			assert(next(fe, &line, &len, &f) == 1);
 			assert(len == HUGE && line[0] == '0' &&
 			    line[HUGE - 1] == 'a');
-			/* a word, grams <aaa and aaaa (aaa> is past the
-			 * cap), the bias */
-			assert(same(f, line, len) && f->n == 4);
+			assert(f == NULL);	/* the caller makes them */
 		}
 		assert(next(fe, &line, &len, &f) == 1);
 		n = line_of(k, buf, sizeof(buf));
@@ -154,7 +157,7 @@ test_stall(void)
 
 	assert(pipe(fd) == 0);
 	put(fd[1], "1\tone\n2\ttwo\n", 12);
-	assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t')) != NULL);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t', &stop)) != NULL);
 	assert(feeder_next(fe, &line, &len, &f) == 1);
 	assert(len == 5 && memcmp(line, "1\tone", 5) == 0);
 	assert(feeder_next(fe, &line, &len, &f) == 1);
@@ -185,21 +188,105 @@ test_stop(void)
 	struct timespec t = { 0, 10000000 };
 
 	assert(pipe(fd) == 0);
-	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t')) != NULL);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t', &stop)) != NULL);
 	nanosleep(&t, NULL);
 	feeder_free(fe);
-	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t')) != NULL);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t', &stop)) != NULL);
 	feeder_free(fe);
 	feeder_free(NULL);
 	close(fd[0]);
 	close(fd[1]);
 }
 
+/* Empty lines, and a last line without a newline, come out as they are. */
+static void
+test_edges(void)
+{
+	static const char in[] = "\n\n1\tgood film\n\n2\tlast";
+	const struct feats *f;
+	struct feeder *fe;
+	const char *line;
+	size_t len;
+	int fd[2];
+
+	assert(pipe(fd) == 0);
+	put(fd[1], in, sizeof(in) - 1);
+	close(fd[1]);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t', &stop)) != NULL);
+	assert(next(fe, &line, &len, &f) == 1 && len == 0 && same(f, line, 0));
+	assert(next(fe, &line, &len, &f) == 1 && len == 0);
+	assert(next(fe, &line, &len, &f) == 1 && len == 11);
+	assert(memcmp(line, "1\tgood film", 11) == 0 && same(f, line, len));
+	assert(f->n == 3 + 6 + 1);	/* words and their pair, grams, bias */
+	assert(next(fe, &line, &len, &f) == 1 && len == 0);
+	assert(next(fe, &line, &len, &f) == 1 && len == 6);
+	assert(memcmp(line, "2\tlast", 6) == 0 && same(f, line, len));
+	assert(next(fe, &line, &len, &f) == -1 && errno == 0);
+	feeder_free(fe);
+	close(fd[0]);
+}
+
+/* A directory cannot be read: its errno, not the end; a closed fd: EBADF. */
+static void
+test_errors(void)
+{
+	const struct feats *f;
+	struct feeder *fe;
+	const char *line;
+	size_t len;
+	int fd;
+
+	assert((fd = open(".", O_RDONLY)) >= 0);
+	assert((fe = feeder_new(fd, TEXT_WORDS, 0, '\t', &stop)) != NULL);
+	assert(next(fe, &line, &len, &f) == -1 && errno == EISDIR);
+	feeder_free(fe);
+	close(fd);
+	errno = 0;
+	assert(feeder_new(fd, TEXT_WORDS, 0, '\t', &stop) == NULL &&
+	    errno == EBADF);
+}
+
+/*
+ * A stop (what a signal handler sets) ends a wait for a line that is
+ * still being read, and the thread with it.
+ */
+static void
+test_stop_long(void)
+{
+	static char buf[1 << 16];
+	const struct feats *f;
+	struct feeder *fe;
+	const char *line;
+	size_t len;
+	int fd[2];
+	pid_t pid;
+
+	assert(pipe(fd) == 0);
+	if ((pid = fork()) == 0) {
+		close(fd[0]);
+		memset(buf, 'a', sizeof(buf));
+		for (;;)	/* a line without end */
+			put(fd[1], buf, sizeof(buf));
+	}
+	assert(pid > 0);
+	close(fd[1]);
+	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t', &stop)) != NULL);
+	stop = 1;
+	assert(feeder_next(fe, &line, &len, &f) == -1 && errno == EINTR);
+	feeder_free(fe);
+	stop = 0;
+	close(fd[0]);
+	assert(waitpid(pid, NULL, 0) == pid);
+}
+
 int
 main(void)
 {
 	test_order();
+	test_edges();
 	test_stall();
+	test_errors();
 	test_stop();
+	test_stop_long();
 	return 0;
 }
