@@ -501,33 +501,26 @@ struct input {
 };
 
 /*
- * Opens the first input that can be read of files[*i..n) ("-" or none:
- * standard input), and starts reading it, its features made in mode.
- * Returns 1, or 0 past the last; an input that cannot be read is reported
- * and sets *status.
+ * Opens the input name ("-": standard input) and starts reading it, its
+ * features made in mode.  Returns 0, or -1 after a message.
  */
 static int
-open_input(char **files, int n, int *i, const struct options *o,
-    enum text_mode mode, struct input *in, int *status)
+open_input(const char *name, const struct options *o, enum text_mode mode,
+    struct input *in)
 {
-	for (; *i < (n ? n : 1); (*i)++) {
-		in->name = n ? files[*i] : "-";
-		in->fd = STDIN_FILENO;
-		if (strcmp(in->name, "-") != 0 &&
-		    (in->fd = open(in->name, O_RDONLY | O_CLOEXEC)) == -1) {
-			warn("cannot read '%s'", in->name);
-			*status = 1;
-			continue;
-		}
-		if ((in->fe = feeder_new(in->fd, mode, o->engine.field,
-		    o->engine.delim, &stop)) != NULL) {
-			(*i)++;
-			return 1;
-		}
-		warn("cannot read '%s'", in->name);
-		*status = 1;
+	in->name = name;
+	in->fd = STDIN_FILENO;
+	if (strcmp(name, "-") != 0 &&
+	    (in->fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("cannot read '%s'", name);
+		return -1;
+	}
+	if ((in->fe = feeder_new(in->fd, mode, o->engine.field,
+	    o->engine.delim, &stop)) == NULL) {
+		warn("cannot read '%s'", name);
 		if (in->fd != STDIN_FILENO)
 			close(in->fd);
+		return -1;
 	}
 	return 0;
 }
@@ -595,28 +588,31 @@ run(struct engine *e, struct feeder *fe, const struct options *o,
 }
 
 /*
- * Runs in, then every file of files[*i..n) after it, through the engine.
- * Returns 0, or -1 with *why; a file that cannot be read is reported and
- * sets *status, and the others still run.
+ * Runs every file of files[0..n) ("-" or none: standard input) through
+ * the engine.  Returns 0, or -1 with *why; a file that cannot be read is
+ * reported and sets *status, and the others still run.
  */
 static int
-run_files(struct engine *e, struct input *in, char **files, int n, int *i,
-    const struct options *o, struct state_file *f, int *status,
-    const char **why)
+run_files(struct engine *e, char **files, int n, const struct options *o,
+    struct state_file *f, int *status, const char **why)
 {
+	struct input in;
 	double saved = expert_now();
-	int r = 0, more = 1;
+	int i, r = 0;
 
-	while (more && r != -1 && !stop) {
-		r = run(e, in->fe, o, f, &saved, why);
+	for (i = 0; r != -1 && !stop && i < (n ? n : 1); i++) {
+		if (open_input(n ? files[i] : "-", o, engine_model(e)->mode,
+		    &in) == -1) {
+			*status = 1;
+			continue;
+		}
+		r = run(e, in.fe, o, f, &saved, why);
 		if (r == -2) {
-			warnx("cannot read '%s': %s", in->name, *why);
+			warnx("cannot read '%s': %s", in.name, *why);
 			*status = 1;
 			r = 0;
 		}
-		close_input(in);
-		more = r != -1 && !stop && open_input(files, n, i, o,
-		    engine_model(e)->mode, in, status);
+		close_input(&in);
 	}
 	return r;
 }
@@ -1175,8 +1171,7 @@ main(int argc, char *argv[])
 	struct engine *e;
 	const char *why = NULL;
 	double start = expert_now();
-	struct input in;
-	int first, status = 0, r = 0, i = 0;
+	int first, status = 0, r;
 
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge(argc - 1, argv + 1);
@@ -1185,26 +1180,14 @@ main(int argc, char *argv[])
 	first = parse_options(argc, argv, &o);
 	/* Before the first save: a signal then leaves no temporary file. */
 	catch_signals();
-	/*
-	 * The first input is read and its features made while the model
-	 * loads, in the mode asked for or the usual one: the model's mode,
-	 * in its checkpoint, may differ, and then they are made again.
-	 */
-	if (!open_input(argv + first, argc - first, &i, &o, o.model.mode,
-	    &in, &status))
-		in.fe = NULL;
 	e = make_engine(&o, &f);
-	if (in.fe != NULL)
-		feeder_mode(in.fe, engine_model(e)->mode);
 	/* The expert can tell how it is run (and so whether to number). */
 	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
 	    "each", 1);
 	/* A progress line would mix with output on the same terminal. */
 	progress = !quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	flush_lines = o.engine.expert.cmd != NULL;
-	if (in.fe != NULL)
-		r = run_files(e, &in, argv + first, argc - first, &i, &o, &f,
-		    &status, &why);
+	r = run_files(e, argv + first, argc - first, &o, &f, &status, &why);
 	if (r == 0 && !stop)
 		r = engine_finish(e, &why);
 	if (r == 0 && flush_output() == -1) {

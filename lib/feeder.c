@@ -57,17 +57,15 @@ struct block {
 	const char *huge;	/* its last line, in the reader's buffer, or NULL */
 	struct entry item[BLOCK_ITEMS];
 	size_t n;
-	enum text_mode mode;	/* of the features */
 };
 
 struct feeder {
 	struct reader rd;
-	enum text_mode mode;		/* the caller's wish (lock) */
+	enum text_mode mode;
 	unsigned field;
 	int delim;
 	const volatile sig_atomic_t *stop;
 	struct feats tf;		/* the thread's: features made */
-	struct feats redo;		/* the caller's: made again in mode */
 	struct block block[BLOCKS];
 	struct block *cur;		/* the caller's: the block it reads, */
 	size_t next;			/* its next item, */
@@ -134,7 +132,7 @@ add(struct feeder *fe, struct block *b, const char *line, size_t n)
 	it->feat = b->all.n;
 	text_field(line, n, fe->delim, fe->field, &text, &tlen);
 	if (text_room(b, n) == -1 ||
-	    text_features(&fe->tf, b->mode, text, tlen) == -1 ||
+	    text_features(&fe->tf, fe->mode, text, tlen) == -1 ||
 	    feats_append(&b->all, &fe->tf) == -1) {
 		it->nomem = 1;
 		return;
@@ -258,12 +256,11 @@ feed(void *arg)
 		    fe->pinned))
 			pthread_cond_wait(&fe->room, &fe->lock);
 		go = !fe->quit;
-		/* Block `made` is the thread's alone until it is counted. */
-		b = &fe->block[fe->made % BLOCKS];
-		b->mode = fe->mode;
 		pthread_mutex_unlock(&fe->lock);
 		if (!go)
 			break;
+		/* Block `made` is the thread's alone until it is counted. */
+		b = &fe->block[fe->made % BLOCKS];
 		go = fill(fe, b);
 		pthread_mutex_lock(&fe->lock);
 		if (b->n > 0) {
@@ -321,7 +318,6 @@ feeder_new(int fd, enum text_mode mode, unsigned field, int delim,
 	for (i = 0; i < BLOCKS; i++)
 		feats_init(&fe->block[i].all);
 	feats_init(&fe->tf);
-	feats_init(&fe->redo);
 	feats_init(&fe->view);
 	pthread_mutex_init(&fe->lock, NULL);
 	pthread_cond_init(&fe->room, NULL);
@@ -366,8 +362,6 @@ feeder_next(struct feeder *fe, const char **line, size_t *len,
 {
 	struct block *b = fe->cur;
 	struct entry *it;
-	const char *text;
-	size_t tlen;
 	char drain[64];
 	int r = 1;
 
@@ -416,27 +410,12 @@ feeder_next(struct feeder *fe, const char **line, size_t *len,
 		return 1;
 	}
 	*line = b->text + it->line;
-	if (b->mode != fe->mode) {
-		text_field(*line, *len, fe->delim, fe->field, &text, &tlen);
-		if (text_features(&fe->redo, fe->mode, text, tlen) == -1)
-			return -2;
-		*f = &fe->redo;
-		return 1;
-	}
 	fe->view.hash = b->all.hash + it->feat;
 	fe->view.val = b->all.val + it->feat;
 	fe->view.n = it->n;
 	fe->view.nwords = it->nwords;
 	*f = &fe->view;
 	return 1;
-}
-
-void
-feeder_mode(struct feeder *fe, enum text_mode mode)
-{
-	pthread_mutex_lock(&fe->lock);
-	fe->mode = mode;
-	pthread_mutex_unlock(&fe->lock);
 }
 
 int
@@ -467,7 +446,6 @@ feeder_free(struct feeder *fe)
 		feats_release(&fe->block[i].all);
 	}
 	feats_release(&fe->tf);
-	feats_release(&fe->redo);
 	reader_release(&fe->rd);
 	free(fe);
 }

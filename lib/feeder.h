@@ -40,13 +40,6 @@ struct feeder *feeder_new(int fd, enum text_mode mode, unsigned field,
 int feeder_next(struct feeder *fe, const char **line, size_t *len,
     const struct feats **f);
 
-/*
- * Makes the features of the lines not given yet in mode: a caller that
- * starts reading before it knows the mode (it is in a checkpoint, which
- * loads meanwhile) loses only the features made before.
- */
-void feeder_mode(struct feeder *fe, enum text_mode mode);
-
 int feeder_fd(const struct feeder *fe);
 
 /* Stops the thread, and frees all but fd.  Accepts NULL. */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A checkpoint for --input features answers in that mode without the option, from the first line: lines read while it loads are made again.
+# A checkpoint for --input features answers in that mode without the option, from the first line.
 . "${0%/*}/../setup"
 "$GEN" 52 1500 | awk '{ s = ""; for (i = 1; i <= NF; i++) s = s " " $i ":" (i % 3 + 1); print s }' >"$T/in"
 expect_status 0 "$CASCADE" -q --input features -e "$X/rule" -s "$T/ck" <"$T/in" >/dev/null
