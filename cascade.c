@@ -20,6 +20,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* mallopt */
+#endif
 
 #include "lib/engine.h"
 #include "lib/feeder.h"
@@ -1180,6 +1183,14 @@ main(int argc, char *argv[])
 	first = parse_options(argc, argv, &o);
 	/* Before the first save: a signal then leaves no temporary file. */
 	catch_signals();
+#ifdef M_ARENA_MAX
+	/*
+	 * One malloc arena: the reading thread's own would reserve 64 MiB
+	 * of address space, which a ulimit -v counts, for the little it
+	 * allocates.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	e = make_engine(&o, &f);
 	/* The expert can tell how it is run (and so whether to number). */
 	setenv("CASCADE_EXPERT_MODE", o.engine.expert.persistent ? "pipe" :
