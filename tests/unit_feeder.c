@@ -251,9 +251,19 @@ test_errors(void)
  * still being read, and the thread with it.
  */
 static void
+on_alarm(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
 test_stop_long(void)
 {
 	static char buf[1 << 16];
+	struct sigaction sa;
+	struct pollfd p;
+	int got;
 	const struct feats *f;
 	struct feeder *fe;
 	const char *line;
@@ -271,8 +281,17 @@ test_stop_long(void)
 	assert(pid > 0);
 	close(fd[1]);
 	assert((fe = feeder_new(fd[0], TEXT_WORDS, 0, '\t', &stop)) != NULL);
-	stop = 1;
-	assert(feeder_next(fe, &line, &len, &f) == -1 && errno == EINTR);
+	/* The alarm's handler sets stop while feeder_next waits. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	assert(sigaction(SIGALRM, &sa, NULL) == 0);
+	alarm(1);
+	p.fd = feeder_fd(fe);
+	p.events = POLLIN;
+	/* The thread may outrun the writer: stalls, until the alarm. */
+	while ((got = feeder_next(fe, &line, &len, &f)) == 0)
+		poll(&p, 1, -1);
+	assert(got == -1 && errno == EINTR && stop == 1);
 	feeder_free(fe);
 	stop = 0;
 	close(fd[0]);
