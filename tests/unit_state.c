@@ -259,6 +259,50 @@ test_roundtrip(void)
 	assert(unlink(p) == 0);
 }
 
+/*
+ * Dense chunks are stored and zeros compressed, in one stream that
+ * changes its level as it goes: it reads back whole.
+ */
+static void
+test_roundtrip_mixed(void)
+{
+	char pb[256];
+	const char *p = path(pb, sizeof(pb), "mixed.ckpt");
+	struct wbuf w, got;
+	unsigned char *file;
+	uint64_t x = 1;
+	size_t n, i, dense = 0, part;
+
+	memset(&w, 0, sizeof(w));
+	for (part = 0; part < 7; part++) {
+		size_t len = 50000 + 37 * part;
+
+		for (i = 0; i < len; i++) {
+			unsigned char c = 0;
+
+			if (part % 2) {	/* xorshift: no zeros to speak of */
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				c = (unsigned char)(x | 1);
+			}
+			wbuf_bytes(&w, &c, 1);
+		}
+		dense += part % 2 ? len : 0;
+	}
+	assert(!w.err);
+	assert(state_write(p, &w) == NULL);
+	assert(state_read(p, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	file = get_file(p, &n);
+	/* the dense bytes are all there; most zeros are gone */
+	assert(n >= dense && n < dense + (w.n - dense) / 10);
+	free(file);
+	wbuf_release(&got);
+	wbuf_release(&w);
+	assert(unlink(p) == 0);
+}
+
 /* A payload of one byte is a payload. */
 static void
 test_roundtrip_tiny(void)
@@ -690,6 +734,7 @@ main(void)
 	test_rbuf_past_end();
 	test_roundtrip();
 	test_roundtrip_tiny();
+	test_roundtrip_mixed();
 	test_read_bad_files();
 	test_read_truncated();
 	test_read_bitflip();
