@@ -30,9 +30,11 @@ struct feeder *feeder_new(int fd, enum text_mode mode, unsigned field,
 /*
  * Sets *line and *len to the next line (without its newline) and *f to
  * its features, and returns 1; they stay valid until the next call, and
- * *f must not be grown.  *f is NULL for a line too long to be made ahead:
- * the caller makes its features.  Returns 0 when the input has stalled: nothing
- * can be read now, and feeder_fd is readable when there may be more.
+ * *f must not be grown.  *f is NULL for a line too long to be made ahead,
+ * and for those the thread had not made when the caller came for them:
+ * the caller makes their features.  Returns 0 when the input has
+ * stalled: nothing can be read now, and feeder_fd is readable when there
+ * may be more.
  * Returns -1 at the end of the input (errno 0), when it cannot be read
  * (errno), or when *stop was set (EINTR); -2 when the memory for the
  * line or its features ran out.

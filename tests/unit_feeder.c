@@ -53,7 +53,10 @@ put(int fd, const char *s, size_t n)
 	}
 }
 
-/* Whether f holds what text_features makes of field 2 of line. */
+/*
+ * Whether f holds what text_features makes of field 2 of line; NULL, a
+ * line the caller makes the features of, does.
+ */
 static int
 same(const struct feats *f, const char *line, size_t len)
 {
@@ -62,6 +65,8 @@ same(const struct feats *f, const char *line, size_t len)
 	size_t tlen;
 	int r;
 
+	if (f == NULL)
+		return 1;
 	feats_init(&g);
 	text_field(line, len, '\t', 2, &text, &tlen);
 	assert(text_features(&g, TEXT_WORDS, text, tlen) == 0);
@@ -141,6 +146,75 @@ test_order(void)
 	assert(waitpid(pid, NULL, 0) == pid);
 }
 
+/* Writes `lines` lines of line_of() words to fd, in a child. */
+static pid_t
+writer(int fd, unsigned lines, unsigned words)
+{
+	static char buf[1 << 16];
+	size_t n, w;
+	unsigned k;
+	pid_t pid;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	for (k = 0; k < lines; k++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "%u\t", k);
+		for (w = 0; w < words; w++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+			    "word%u ", (unsigned)((k * 7 + w * 13) % 997));
+		buf[n++] = '\n';
+		put(fd, buf, n);
+	}
+	_exit(0);
+}
+
+/*
+ * A caller that comes late finds the features of every line made.  One
+ * that takes lines faster than the thread makes their features is handed
+ * blocks before they are all made, and makes the rest itself (no
+ * features): the lines still come whole and in order.
+ */
+static void
+test_ahead(void)
+{
+	const struct feats *f;
+	struct feeder *fe;
+	const char *line;
+	size_t len;
+	unsigned k, bare = 0, lines;
+	int fd[2], late;
+	pid_t pid;
+	struct timespec t = { 0, 300000000 };
+
+	for (late = 1; late >= 0; late--) {
+		/* late: all of it in the pipe's buffer, so in one block */
+		lines = late ? 30 : 20 * 256;
+		assert(pipe(fd) == 0);
+		assert((pid = writer(fd[1], lines, late ? 50 : 200)) > 0);
+		close(fd[1]);
+		if (late)
+			assert(waitpid(pid, NULL, 0) == pid);
+		assert((fe = feeder_new(fd[0], TEXT_WORDS, 2, '\t',
+		    &stop)) != NULL);
+		if (late)
+			nanosleep(&t, NULL);
+		for (k = 0; k < lines; k++) {
+			assert(next(fe, &line, &len, &f) == 1);
+			assert(strtoul(line, NULL, 10) == k && line[len - 1] == ' ');
+			assert(same(f, line, len));
+			bare += f == NULL;
+		}
+		assert(next(fe, &line, &len, &f) == -1 && errno == 0);
+		feeder_free(fe);
+		close(fd[0]);
+		if (late)
+			assert(bare == 0);
+		else
+			assert(waitpid(pid, NULL, 0) == pid && bare > 0);
+		bare = 0;
+	}
+}
+
 /*
  * Lines that are all there is for now come out, then the stall, once;
  * the notice says when there is more; the end comes after.
@@ -217,7 +291,8 @@ test_edges(void)
 	assert(next(fe, &line, &len, &f) == 1 && len == 0);
 	assert(next(fe, &line, &len, &f) == 1 && len == 11);
 	assert(memcmp(line, "1\tgood film", 11) == 0 && same(f, line, len));
-	assert(f->n == 3 + 6 + 1);	/* words and their pair, grams, bias */
+	/* words and their pair, grams, bias */
+	assert(f == NULL || f->n == 3 + 6 + 1);
 	assert(next(fe, &line, &len, &f) == 1 && len == 0);
 	assert(next(fe, &line, &len, &f) == 1 && len == 6);
 	assert(memcmp(line, "2\tlast", 6) == 0 && same(f, line, len));
@@ -302,6 +377,7 @@ int
 main(void)
 {
 	test_order();
+	test_ahead();
 	test_edges();
 	test_stall();
 	test_errors();
