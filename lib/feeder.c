@@ -147,15 +147,16 @@ add(struct block *b, const char *line, size_t n)
 	it->len = n;
 }
 
+/* A flag of fe that the other thread sets: *p, read under the lock. */
 static int
-hurried(struct feeder *fe)
+flag(struct feeder *fe, const int *p)
 {
-	int hurry;
+	int v;
 
 	pthread_mutex_lock(&fe->lock);
-	hurry = fe->hurry;
+	v = *p;
 	pthread_mutex_unlock(&fe->lock);
-	return hurry;
+	return v;
 }
 
 /*
@@ -169,7 +170,7 @@ make(struct feeder *fe, struct block *b)
 	const char *text;
 	size_t tlen;
 
-	for (; b->made < b->n && !hurried(fe); b->made++) {
+	for (; b->made < b->n && !flag(fe, &fe->hurry); b->made++) {
 		it = &b->item[b->made];
 		if (it->huge)
 			break;
@@ -228,17 +229,6 @@ await(struct feeder *fe)
 	return quit ? -1 : 0;
 }
 
-static int
-quitting(struct feeder *fe)
-{
-	int quit;
-
-	pthread_mutex_lock(&fe->lock);
-	quit = fe->quit;
-	pthread_mutex_unlock(&fe->lock);
-	return quit;
-}
-
 /*
  * Fills b from the input.  Returns 1 when b is full or the input stalled
  * with items in b, 0 at the end of the input, -1 to stop (fe->err set on
@@ -276,7 +266,7 @@ fill(struct feeder *fe, struct block *b)
 			if (await(fe) == -1)
 				return -1;
 		}
-		if (quitting(fe))
+		if (flag(fe, &fe->quit))
 			return -1;
 		if (reader_fill(&fe->rd) == -1) {
 			fe->err = errno;
