@@ -508,33 +508,50 @@ flush(struct engine *e, const char **why)
 }
 
 /*
+ * The answer in the item's line (--expert-field), cleaned, at *p (n
+ * bytes): 1, or 0 when the line has no such field; -1 when out of memory.
+ */
+static int
+recorded_answer(struct engine *e, const struct item *it, char **p, size_t *n)
+{
+	const char *s;
+	char *q;
+
+	if (text_field(it->line, it->len, e->o.delim, e->o.expert_field, &s,
+	    n) == -1)
+		return 0;
+	if (*n + 1 > e->anscap) {
+		if ((q = realloc(e->answer, *n + 1)) == NULL)
+			return -1;
+		e->answer = q;
+		e->anscap = *n + 1;
+	}
+	memcpy(e->answer, s, *n);
+	*p = expert_clean(e->answer, *n, n);
+	return 1;
+}
+
+/*
  * Takes the answer the line already holds (expert_field) as the expert's,
  * cleaned as its output lines are; a line without it is a failed call.
  */
 static int
 recorded(struct engine *e, struct item *it, const char **why)
 {
-	const char *s;
-	size_t n;
 	char *p;
+	size_t n;
+	int r;
 
 	e->st.asked++;
 	e->st.calls++;
-	if (text_field(it->line, it->len, e->o.delim, e->o.expert_field, &s,
-	    &n) == -1) {
+	if ((r = recorded_answer(e, it, &p, &n)) == -1) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (r == 0) {
 		fall_back(e, it, "no answer field");
 		return 0;
 	}
-	if (n + 1 > e->anscap) {
-		if ((p = realloc(e->answer, n + 1)) == NULL) {
-			*why = "out of memory";
-			return -1;
-		}
-		e->answer = p;
-		e->anscap = n + 1;
-	}
-	memcpy(e->answer, s, n);
-	p = expert_clean(e->answer, n, &n);
 	if (n == 0) {
 		fall_back(e, it, "no answer");
 		return 0;
@@ -549,6 +566,7 @@ push(struct engine *e, const char *line, size_t n, const struct feats *text,
 {
 	struct item *it;
 	const char *s;
+	char *answer;
 	size_t len;
 	int level, label;
 
@@ -596,6 +614,10 @@ push(struct engine *e, const char *line, size_t n, const struct feats *text,
 	}
 	if (features(e, it, text, 1, why) == -1)
 		return -1;
+	/* An answer in the input is learned as soon as the item is judged. */
+	if (e->o.expert_field && budget_left(e) &&
+	    recorded_answer(e, it, &answer, &len) == 1)
+		model_expect(e->m, answer, len);
 	level = model_judge(e->m, e->fp, budget_left(e), &it->v);
 	if (level >= 0) {
 		it->label = it->v.label;

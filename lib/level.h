@@ -65,6 +65,14 @@ struct level_kind {
 	 * saved data is not valid.
 	 */
 	int (*load)(struct level *, struct rbuf *, size_t nlabels);
+	/*
+	 * As predict, for an item that learn() is given next, with label
+	 * (< nlabels) and LEVEL_NEW, unless the level learns or predicts
+	 * anything else first: the level may get ready to learn it as it
+	 * judges it.  NULL: predict is used.
+	 */
+	float (*predict_ahead)(struct level *, const struct feats *,
+	    size_t nlabels, float *prob, size_t label);
 };
 
 struct level {

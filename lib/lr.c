@@ -45,6 +45,7 @@
 #define E_MAX	(GAMMA * 13.82f)	/* the emphasis at Q_MAX, less 1, and more */
 
 #define PREFETCH 16	/* features looked up ahead */
+#define READY_MAX 8192	/* features of an item a level gets ready to learn */
 
 #ifdef __GNUC__
 #define prefetch(p)	__builtin_prefetch(p)
@@ -68,6 +69,16 @@ struct lr {
 	double items[LABELS_MAX];	/* answers with the label */
 	float lnodds[LABELS_MAX];	/* scratch of emphasis(): see odds() */
 	float p[LABELS_MAX];	/* and of learn() */
+	/*
+	 * The item that learn() is ready for (see lr_predict_ahead), or
+	 * NULL: its label and label count, the scale of its features, the
+	 * odds and its features' emphases once its answer is counted.
+	 */
+	const struct feats *ready;
+	size_t ready_label, ready_nlabels;
+	float ready_k;
+	float lnnext[LABELS_MAX];
+	float enew[READY_MAX];
 	struct slot t[];	/* 2^bits */
 };
 
@@ -120,7 +131,7 @@ ln(float x)
  * nothing of a feature.
  */
 static void
-odds(struct lr *m, size_t nlabels)
+odds(const struct lr *m, size_t nlabels, float *lnodds)
 {
 	double all = 0;
 	size_t c;
@@ -128,16 +139,16 @@ odds(struct lr *m, size_t nlabels)
 	for (c = 0; c < nlabels; c++)
 		all += m->items[c];
 	for (c = 0; c < nlabels; c++)
-		m->lnodds[c] = m->items[c] == 0 ? -HUGE_VALF : (float)log(fmin(
+		lnodds[c] = m->items[c] == 0 ? -HUGE_VALF : (float)log(fmin(
 		    (all - m->items[c] + ALPHA) / (m->items[c] + ALPHA), Q_MAX));
 }
 
 /*
  * The emphasis less 1 of a feature with two labels, n0 and n1 its counts
- * with them, odds() made: see emphasis().
+ * with them, lnodds made by odds(): see emphasis().
  */
 static INLINE float
-emphasis2(const struct lr *m, float n0, float n1)
+emphasis2(const float *lnodds, float n0, float n1)
 {
 	float l0, l1, q;
 
@@ -145,33 +156,36 @@ emphasis2(const struct lr *m, float n0, float n1)
 		return 0;
 	l0 = ln(n0 + ALPHA);
 	l1 = ln(n1 + ALPHA);
-	q = max(max(m->lnodds[0] + l0 - l1, m->lnodds[1] + l1 - l0), 0);
+	q = max(max(lnodds[0] + l0 - l1, lnodds[1] + l1 - l0), 0);
 	return GAMMA * (q < LN_Q_MAX ? q : LN_Q_MAX);
 }
 
 /*
- * The emphasis less 1 of the feature in slot s (see the top), odds()
- * made: for label c the ratio is odds[c] (n + ALPHA) / (sum - n + ALPHA),
- * n being the feature's count with c and sum its count with all labels,
- * and it is summed as logarithms.  With two labels, sum - n is the other
- * label's count.  Floats of any size give no NaN: sum >= n, and an
- * infinite ratio is cut.
+ * The emphasis less 1 of the feature in slot s (see the top), lnodds
+ * made by odds(), as if one more answer of label `plus` held it (none if
+ * plus >= nlabels): for label c the ratio is odds[c] (n + ALPHA) / (sum -
+ * n + ALPHA), n being the feature's count with c and sum its count with
+ * all labels, and it is summed as logarithms.  With two labels, sum - n is
+ * the other label's count.  Floats of any size give no NaN: sum >= n, and
+ * an infinite ratio is cut.
  */
 static INLINE float
-emphasis(const struct lr *m, uint32_t s, size_t nlabels)
+emphasis(const struct lr *m, uint32_t s, size_t nlabels, const float *lnodds,
+    size_t plus)
 {
 	float sum = 0, q = 0, n;
 	size_t c;
 
 	if (nlabels == 2)
-		return emphasis2(m, m->t[s].n, m->t[s ^ 1].n);
+		return emphasis2(lnodds, m->t[s].n + (plus == 0),
+		    m->t[s ^ 1].n + (plus == 1));
 	for (c = 0; c < nlabels; c++)
-		sum += m->t[(s ^ c) & m->base.mask].n;
+		sum += m->t[(s ^ c) & m->base.mask].n + (c == plus);
 	if (sum == 0)
 		return 0;
 	for (c = 0; c < nlabels; c++) {
-		n = m->t[(s ^ c) & m->base.mask].n;
-		q = max(q, m->lnodds[c] + ln(n + ALPHA) - ln(sum - n + ALPHA));
+		n = m->t[(s ^ c) & m->base.mask].n + (c == plus);
+		q = max(q, lnodds[c] + ln(n + ALPHA) - ln(sum - n + ALPHA));
 	}
 	return GAMMA * (q < LN_Q_MAX ? q : LN_Q_MAX);
 }
@@ -185,9 +199,9 @@ emphasise(struct lr *m, size_t nlabels)
 {
 	uint32_t s;
 
-	odds(m, nlabels);
+	odds(m, nlabels, m->lnodds);
 	for (s = 0; s <= m->base.mask; s++)
-		m->t[s].e = emphasis(m, s, nlabels);
+		m->t[s].e = emphasis(m, s, nlabels, m->lnodds, nlabels);
 }
 
 /*
@@ -198,63 +212,92 @@ emphasise(struct lr *m, size_t nlabels)
  * features the level has learned something about.  With count, a new
  * answer of label `count`, each feature is counted first and its emphasis
  * made: a word first seen in the answers of a rare label then moves the
- * score at once.
+ * score at once.  With before too, the answer is counted only as if
+ * (lr_predict_ahead): the table is left as it is, the emphases go to
+ * m->enew, and before gets the probabilities as the table has them.
  */
 static INLINE float
 score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
-    size_t *seen, const size_t *count)
+    size_t *seen, const size_t *count, float *before)
 {
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0, known = 0;
 	float plain = 0, norm = 0, k = 1, sum[LABELS_MAX];
+	float bnorm = 0, bsum[LABELS_MAX];
+	float *lnodds = before != NULL ? m->lnnext : m->lnodds;
 
 	if (count != NULL) {
 		/* A float count stops at 2^24 answers: more say nothing new. */
 		m->items[*count]++;
-		odds(m, nlabels);
+		odds(m, nlabels, lnodds);
+		if (before != NULL)
+			m->items[*count]--;
 	}
 	/*
 	 * The sums are local, not p's: p may be a float of *m, so the
 	 * compiler would store each one back at every feature.
 	 */
 	for (c = 0; c < nlabels; c++)
-		sum[c] = 0;
+		sum[c] = bsum[c] = 0;
 	for (i = 0; i < f->n; i++) {
 		uint32_t s = slot_of(m, f->hash[i]);
-		float v = f->val[i];
+		float v = f->val[i], bv = v, e = m->t[s].e;
 
 		/* The table is larger than the caches: ask for slots early. */
 		if (i + PREFETCH < f->n)
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		known += m->t[s].g > 0;
-		if (count != NULL && nlabels == 2) {
+		if (count != NULL && before != NULL) {
+			m->enew[i] = e = emphasis(m, s, nlabels, lnodds,
+			    *count);
+		} else if (count != NULL && nlabels == 2) {
 			/* the counts from registers, not back from memory */
 			float n0 = m->t[s].n + (*count == 0);
 			float n1 = m->t[s ^ 1].n + (*count == 1);
 
 			m->t[s].n = n0;
 			m->t[s ^ 1].n = n1;
-			m->t[s].e = emphasis2(m, n0, n1);
+			m->t[s].e = e = emphasis2(lnodds, n0, n1);
 		} else if (count != NULL) {
 			m->t[(s ^ *count) & m->base.mask].n++;
-			m->t[s].e = emphasis(m, s, nlabels);
+			m->t[s].e = e = emphasis(m, s, nlabels, lnodds,
+			    nlabels);
 		}
 		if (i < nf) {
 			plain += v * v;
-			v *= 1 + m->t[s].e;
+			v *= 1 + e;
 			norm += v * v;
-		} else if (norm > 0) {
-			k = sqrtf(plain / norm);
-			for (c = 0; c < nlabels; c++)
-				sum[c] *= k;
+			if (before != NULL) {
+				bv *= 1 + m->t[s].e;
+				bnorm += bv * bv;
+			}
+		} else {
+			if (norm > 0) {
+				k = sqrtf(plain / norm);
+				for (c = 0; c < nlabels; c++)
+					sum[c] *= k;
+			}
+			if (before != NULL && bnorm > 0)
+				for (c = 0; c < nlabels; c++)
+					bsum[c] *= sqrtf(plain / bnorm);
 		}
-		for (c = 0; c < nlabels; c++)
-			sum[c] += v * m->t[(s ^ c) & m->base.mask].w;
+		for (c = 0; c < nlabels; c++) {
+			float w = m->t[(s ^ c) & m->base.mask].w;
+
+			sum[c] += v * w;
+			if (before != NULL)
+				bsum[c] += bv * w;
+		}
 	}
-	for (c = 0; c < nlabels; c++)
+	for (c = 0; c < nlabels; c++) {
 		p[c] = sum[c];
+		if (before != NULL)
+			before[c] = bsum[c];
+	}
 	*seen += known;
 	if (nlabels > 0)
 		level_softmax(p, nlabels);
+	if (before != NULL && nlabels > 0)
+		level_softmax(before, nlabels);
 	return k;
 }
 
@@ -264,15 +307,20 @@ score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
  */
 static float
 score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
-    size_t *seen, const size_t *count)
+    size_t *seen, const size_t *count, float *before)
 {
-	return nlabels == 2 ? score_of(m, f, 2, p, seen, count) :
-	    score_of(m, f, nlabels, p, seen, count);
+	return nlabels == 2 ? score_of(m, f, 2, p, seen, count, before) :
+	    score_of(m, f, nlabels, p, seen, count, before);
 }
 
-/* The AdaGrad step of lr_learn(), m->p holding the gradient's factors. */
+/*
+ * The AdaGrad step of lr_learn(), m->p holding the gradient's factors.
+ * With count, each feature is first counted with that label and given the
+ * emphasis in m->enew, as lr_predict_ahead made them.
+ */
 static INLINE void
-step(struct lr *m, const struct feats *f, size_t nlabels, float k)
+step(struct lr *m, const struct feats *f, size_t nlabels, float k,
+    const size_t *count)
 {
 	size_t i, c;
 
@@ -282,6 +330,10 @@ step(struct lr *m, const struct feats *f, size_t nlabels, float k)
 
 		if (i + PREFETCH < f->n)
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
+		if (count != NULL) {
+			m->t[(s ^ *count) & m->base.mask].n++;
+			m->t[s].e = m->enew[i];
+		}
 		if (i + 1 < f->n)
 			v *= k * (1 + m->t[s].e);
 		for (c = 0; c < nlabels; c++) {
@@ -299,28 +351,66 @@ step(struct lr *m, const struct feats *f, size_t nlabels, float k)
 static float
 lr_predict(struct level *l, const struct feats *f, size_t nlabels, float *p)
 {
+	struct lr *m = (struct lr *)l;
 	size_t seen = 0;
 
-	score((struct lr *)l, f, nlabels, p, &seen, NULL);
+	m->ready = NULL;
+	score(m, f, nlabels, p, &seen, NULL, NULL);
 	return f->n ? (float)seen / (float)f->n : 0;
 }
 
-/* One AdaGrad step on the item, a new answer counted first (score()). */
+/*
+ * As lr_predict, for an item that is learned next with label: scoring it
+ * as learning will, once its answer is counted, in the same pass over its
+ * features, leaves learn() one pass to make, not two; learning IMDB from
+ * its labels took 0.91x the time.  Where two of the item's features share
+ * a slot, the second is scored without the first's count, which learning
+ * alone would have made first.
+ */
+static float
+lr_predict_ahead(struct level *l, const struct feats *f, size_t nlabels,
+    float *p, size_t label)
+{
+	struct lr *m = (struct lr *)l;
+	size_t seen = 0;
+
+	if (f->n > READY_MAX)
+		return lr_predict(l, f, nlabels, p);
+	m->ready_k = score(m, f, nlabels, m->p, &seen, &label, p);
+	m->ready = f;
+	m->ready_label = label;
+	m->ready_nlabels = nlabels;
+	return f->n ? (float)seen / (float)f->n : 0;
+}
+
+/*
+ * One AdaGrad step on the item, a new answer counted first (score()), or
+ * as lr_predict_ahead made ready.
+ */
 static void
 lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
     enum level_learn how)
 {
 	struct lr *m = (struct lr *)l;
-	size_t c, seen = 0;
+	size_t c, seen = 0, *count = NULL;
 	float k;
 
-	k = score(m, f, nlabels, m->p, &seen, how == LEVEL_NEW ? &label : NULL);
+	if (how == LEVEL_NEW && m->ready == f && m->ready_label == label &&
+	    m->ready_nlabels == nlabels) {
+		m->items[label]++;
+		odds(m, nlabels, m->lnodds);
+		k = m->ready_k;
+		count = &label;
+	} else
+		k = score(m, f, nlabels, m->p, &seen,
+		    how == LEVEL_NEW ? &label : NULL, NULL);
+	m->ready = NULL;
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
 	if (nlabels == 2)
-		step(m, f, 2, k);
+		step(m, f, 2, k, count);
 	else
-		step(m, f, nlabels, k);
+		step(m, f, nlabels, k, count);
 }
 
 /*
@@ -340,6 +430,7 @@ lr_merge(struct level *dst, const struct level *src, const struct level *base,
 	int changed = 0;
 	double n;
 
+	d->ready = NULL;
 	for (i = 0; i <= d->base.mask; i++) {
 		float g0 = b != NULL ? b->t[i].g : 0;
 		float gd = fmaxf(d->t[i].g - g0, 0), gs = fmaxf(s->t[i].g - g0, 0);
@@ -377,6 +468,7 @@ lr_relabel(struct level *l, const int *map, size_t nlabels)
 	double items[LABELS_MAX];
 	size_t c;
 
+	m->ready = NULL;
 	if (level_permute(l, m->t, map, nlabels, lr_mass) == -1)
 		return -1;
 	memcpy(items, m->items, sizeof(items));
@@ -443,5 +535,6 @@ lr_load(struct level *l, struct rbuf *b, size_t nlabels)
 
 const struct level_kind level_lr = {
 	"lr", sizeof(struct lr), sizeof(struct slot),
-	lr_predict, lr_learn, lr_merge, lr_relabel, lr_save, lr_load
+	lr_predict, lr_learn, lr_merge, lr_relabel, lr_save, lr_load,
+	lr_predict_ahead
 };

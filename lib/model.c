@@ -120,6 +120,7 @@ blank(const struct model_opts *o)
 	m->doubt = DOUBT;
 	m->rng = o->seed;
 	m->vec = o->vectors;
+	m->expect = -1;
 	return m;
 }
 
@@ -247,13 +248,32 @@ model_features_of(struct model *m, const struct feats *text,
  * the less sure ones more often measures the disagreement with less noise
  * for the same number of expert calls.
  */
+/* Whether level i may answer an item: it has learned enough to. */
+static int
+may_answer(const struct model *m, size_t i)
+{
+	return m->target < 1 && m->level[i]->updates >= WARMUP &&
+	    m->policy[i].trained >= WARMUP;
+}
+
+void
+model_expect(struct model *m, const char *s, size_t n)
+{
+	m->expect = labels_find(&m->labels, s, n);
+}
+
 int
 model_judge(struct model *m, const struct feats *f, int explore,
     struct model_verdict *v)
 {
 	size_t nl = m->labels.n, i;
-	int ready = 0;
+	int ready = 0, expect = m->expect;
 	double u = uniform(m);
+
+	m->expect = -1;
+	for (i = 0; i < m->nlevels && expect >= 0; i++)
+		if (may_answer(m, i))
+			expect = -1;	/* the item may not be learned */
 
 	v->answer = -1;
 	v->label = -1;
@@ -270,7 +290,9 @@ model_judge(struct model *m, const struct feats *f, int explore,
 		v->pred[i] = -1;
 		if (nl == 0)
 			continue;
-		seen = l->kind->predict(l, f, nl, m->prob);
+		seen = expect >= 0 && l->kind->predict_ahead != NULL ?
+		    l->kind->predict_ahead(l, f, nl, m->prob, (size_t)expect) :
+		    l->kind->predict(l, f, nl, m->prob);
 		v->pred[i] = (int)policy_signals(v->x[i], m->prob, nl, seen,
 		    l->updates);
 		agree = policy_agree(p, v->x[i], &low);
@@ -278,8 +300,7 @@ model_judge(struct model *m, const struct feats *f, int explore,
 			v->best = v->pred[i];
 			v->bestconf = agree;
 		}
-		if (m->target >= 1 || l->updates < WARMUP ||
-		    p->trained < WARMUP)
+		if (!may_answer(m, i))
 			continue;
 		ready = 1;
 		if (v->answer < 0 && v->explored < 0 && low >= m->thresh) {

@@ -90,6 +90,7 @@ struct model {
 	struct vecstats *vs;
 	const struct vectors *vec;
 	float prob[LABELS_MAX];	/* scratch of model_judge */
+	int expect;		/* model_expect's label, or -1 */
 };
 
 /* Whether name is a level kind. */
@@ -131,6 +132,15 @@ int model_features_of(struct model *m, const struct feats *text,
  */
 int model_judge(struct model *m, const struct feats *f, int explore,
     struct model_verdict *v);
+
+/*
+ * Says that the item judged next, if it goes to the expert, will get the
+ * answer at s (n bytes) and be learned at once (an answer recorded in the
+ * input): when no level can answer it, the levels get ready to learn it
+ * as they judge it, which saves them a pass over its features.  A wrong
+ * answer only costs that pass back.
+ */
+void model_expect(struct model *m, const char *s, size_t n);
 
 /*
  * Learns the expert's label for an item with features f that was judged

@@ -250,5 +250,5 @@ nb_load(struct level *l, struct rbuf *b, size_t nlabels)
 
 const struct level_kind level_nb = {
 	"nb", sizeof(struct nb), sizeof(float),
-	nb_predict, nb_learn, nb_merge, nb_relabel, nb_save, nb_load
+	nb_predict, nb_learn, nb_merge, nb_relabel, nb_save, nb_load, NULL
 };

@@ -448,6 +448,52 @@ test_lr_unanswered_label(void)
 	}
 }
 
+/*
+ * lr judging an item ahead of learning it gives the probabilities plain
+ * judging does, and leaves the level as judging then learning does, in
+ * all the ways learning can follow: with the label foreseen, with another
+ * label, and after another item was judged in the same memory and is
+ * learned instead.  (The items' features fall
+ * in distinct slots: where two shared one, the two would differ.)
+ */
+static void
+test_lr_ahead(void)
+{
+	const struct level_kind *kind = level_kind("lr");
+	struct level *a = level_new(kind, 18), *b = level_new(kind, 18);
+	struct feats f;
+	struct wbuf wa, wb;
+	float pa[2], pb[2];
+	size_t label, other;
+	unsigned k;
+
+	assert(a != NULL && b != NULL && kind->predict_ahead != NULL);
+	feats_init(&f);
+	for (k = 0; k < 300; k++) {
+		item(&f, k, &label);
+		assert(kind->predict(a, &f, 2, pa) ==
+		    kind->predict_ahead(b, &f, 2, pb, label));
+		assert(memcmp(pa, pb, sizeof(pa)) == 0);
+		if (k % 3 == 2) {	/* another item, in the same memory */
+			item(&f, k + 1, &other);
+			kind->predict(a, &f, 2, pa);
+			kind->predict(b, &f, 2, pb);
+		}
+		if (k % 3 == 1)
+			label = 1 - label;
+		kind->learn(a, &f, 2, label, LEVEL_NEW);
+		kind->learn(b, &f, 2, label, LEVEL_NEW);
+	}
+	save(a, &wa);
+	save(b, &wb);
+	assert(wa.n == wb.n && memcmp(wa.p, wb.p, wa.n) == 0);
+	wbuf_release(&wa);
+	wbuf_release(&wb);
+	feats_release(&f);
+	level_free(a);
+	level_free(b);
+}
+
 int
 main(void)
 {
@@ -464,6 +510,7 @@ main(void)
 	test_lr_counts();
 	test_lr_hostile();
 	test_lr_unanswered_label();
+	test_lr_ahead();
 	printf("unit_level: all passed\n");
 	return 0;
 }
