@@ -25,6 +25,7 @@
 #define VALUE_MAX	1e6
 #define GRAM_SEED	0x9ae16a3b2f90404fULL
 #define GRAMS		0.3f	/* norm of the grams, the words' being 1 */
+#define SPARSE_MAX	(1u << 14)	/* hashes deduplicated at four slots each */
 
 enum { SEP, PUNCT, WORD, SKIP };	/* from WORD on, bytes of a word */
 
@@ -178,6 +179,8 @@ feats_push(struct feats *f, uint64_t h, float v)
  * the finaliser gives only for 0, is always kept.  The set has four slots
  * a hash or more: its probes, each a branch that cannot be foretold, were
  * most of the cost, and at two a hash it took 6% more time to predict.
+ * Past SPARSE_MAX hashes it has two, as a line of megabytes would make a
+ * set of tens of them.
  * Returns -1 (ENOMEM) when the set cannot grow.
  */
 static ptrdiff_t
@@ -186,7 +189,7 @@ dedupe(struct feats *f, uint64_t *h, size_t n)
 	size_t size = 64, i, j = 0, k;
 	uint64_t *set;
 
-	while (size < 4 * n)
+	while (size < (n <= SPARSE_MAX ? 4 : 2) * n)
 		size *= 2;
 	if (room(&f->seen, &f->seencap, size) == -1)
 		return -1;
