@@ -239,15 +239,6 @@ model_features_of(struct model *m, const struct feats *text,
 	return vectors_item(m->vec, m->vs, f, count);
 }
 
-/*
- * The first level whose cautious estimate reaches the threshold answers.
- * An item it would answer is sent on instead (explored) with a chance of
- * explore_share on average, and learned with weight 1 / chance, to keep
- * the policies' estimates honest where they let the levels answer.  The
- * chance grows as sqrt(1 - agree): sure items rarely disagree, so sampling
- * the less sure ones more often measures the disagreement with less noise
- * for the same number of expert calls.
- */
 /* Whether level i may answer an item: it has learned enough to. */
 static int
 may_answer(const struct model *m, size_t i)
@@ -262,6 +253,15 @@ model_expect(struct model *m, const char *s, size_t n)
 	m->expect = labels_find(&m->labels, s, n);
 }
 
+/*
+ * The first level whose cautious estimate reaches the threshold answers.
+ * An item it would answer is sent on instead (explored) with a chance of
+ * explore_share on average, and learned with weight 1 / chance, to keep
+ * the policies' estimates honest where they let the levels answer.  The
+ * chance grows as sqrt(1 - agree): sure items rarely disagree, so sampling
+ * the less sure ones more often measures the disagreement with less noise
+ * for the same number of expert calls.
+ */
 int
 model_judge(struct model *m, const struct feats *f, int explore,
     struct model_verdict *v)
