@@ -4,8 +4,8 @@
  *
  * One table holds the weights of every (feature, label) pair: the pair's
  * slot is the feature's slot XOR the label id, so a label's weights for a
- * feature share a cache line with the other labels' (for ids < 8) and
- * memory does not grow with the label set.  Learning is AdaGrad: each
+ * feature share a cache line with the other labels' (for ids < 4: the
+ * table starts on a line) and memory does not grow with the label set.  Learning is AdaGrad: each
  * weight's step shrinks with the gradients it has already seen, which
  * suits sparse text, where rare words must still move fast.
  *
@@ -79,7 +79,7 @@ struct lr {
 	float ready_k;
 	float lnnext[LABELS_MAX];
 	float enew[READY_MAX];
-	struct slot t[];	/* 2^bits */
+	_Alignas(64) struct slot t[];	/* 2^bits, from a cache line on */
 };
 
 static inline uint32_t
