@@ -284,7 +284,24 @@ struct save {
 	const char *why;
 };
 
-/* Deflates n bytes at p (flush: Z_NO_FLUSH or Z_FINISH) into the file. */
+/* Writes what deflate made into v->out to the file, and checksums it. */
+static int
+emit(struct save *v)
+{
+	size_t n = sizeof(v->out) - v->z.avail_out;
+
+	v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
+	if (state_write_all(v->fd, v->out, n) == -1) {
+		v->why = "cannot write";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Deflates n bytes at p (flush: Z_NO_FLUSH, Z_BLOCK or Z_FINISH) into the
+ * file.
+ */
 static int
 deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 {
@@ -301,12 +318,8 @@ deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 			errno = ENOMEM;
 			return -1;
 		}
-		n = sizeof(v->out) - v->z.avail_out;
-		v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
-		if (state_write_all(v->fd, v->out, n) == -1) {
-			v->why = "cannot write";
+		if (emit(v) == -1)
 			return -1;
-		}
 	} while (v->z.avail_out == 0 ||
 	    (flush == Z_FINISH && r != Z_STREAM_END));
 	return 0;
@@ -316,7 +329,6 @@ deflate_out(struct save *v, const unsigned char *p, size_t n, int flush)
 static int
 deflate_level(struct save *v, int level)
 {
-	size_t n;
 	int r;
 
 	/* All that came before goes out at the old level. */
@@ -325,12 +337,8 @@ deflate_level(struct save *v, int level)
 	v->z.next_out = v->out;
 	v->z.avail_out = sizeof(v->out);
 	r = deflateParams(&v->z, level, Z_DEFAULT_STRATEGY);
-	n = sizeof(v->out) - v->z.avail_out;
-	v->crc = (uint32_t)crc32(v->crc, v->out, (uInt)n);
-	if (state_write_all(v->fd, v->out, n) == -1) {
-		v->why = "cannot write";
+	if (emit(v) == -1)
 		return -1;
-	}
 	if (r != Z_OK) {
 		v->why = "cannot compress";
 		errno = ENOMEM;

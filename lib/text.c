@@ -180,8 +180,7 @@ feats_push(struct feats *f, uint64_t h, float v)
  * a hash or more: its probes, each a branch that cannot be foretold, were
  * most of the cost, and at two a hash it took 6% more time to predict.
  * Past SPARSE_MAX hashes it has two, as a line of megabytes would make a
- * set of tens of them.
- * Returns -1 (ENOMEM) when the set cannot grow.
+ * set of tens of them.  Returns -1 (ENOMEM) when the set cannot grow.
  */
 static ptrdiff_t
 dedupe(struct feats *f, uint64_t *h, size_t n)
