@@ -246,21 +246,19 @@ score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 		if (i + PREFETCH < f->n)
 			prefetch(&m->t[slot_of(m, f->hash[i + PREFETCH])]);
 		known += m->t[s].g > 0;
-		if (count != NULL && before != NULL) {
-			m->enew[i] = e = emphasis(m, s, nlabels, lnodds,
-			    *count);
-		} else if (count != NULL && nlabels == 2) {
-			/* the counts from registers, not back from memory */
-			float n0 = m->t[s].n + (*count == 0);
-			float n1 = m->t[s ^ 1].n + (*count == 1);
-
-			m->t[s].n = n0;
-			m->t[s ^ 1].n = n1;
-			m->t[s].e = e = emphasis2(lnodds, n0, n1);
-		} else if (count != NULL) {
-			m->t[(s ^ *count) & m->base.mask].n++;
-			m->t[s].e = e = emphasis(m, s, nlabels, lnodds,
-			    nlabels);
+		if (count != NULL) {
+			/*
+			 * The emphasis with the answer counted, made before
+			 * the count is stored: from registers, not read back
+			 * from memory.
+			 */
+			e = emphasis(m, s, nlabels, lnodds, *count);
+			if (before != NULL)
+				m->enew[i] = e;
+			else {
+				m->t[(s ^ *count) & m->base.mask].n++;
+				m->t[s].e = e;
+			}
 		}
 		if (i < nf) {
 			plain += v * v;
