@@ -45,6 +45,7 @@
 #define E_MAX	(GAMMA * 13.82f)	/* the emphasis at Q_MAX, less 1, and more */
 
 #define PREFETCH 16	/* features looked up ahead */
+#define LNCOUNTS 4096	/* counts whose logarithm is looked up */
 #define READY_MAX 8192	/* features of an item a level gets ready to learn */
 
 #ifdef __GNUC__
@@ -68,6 +69,7 @@ struct lr {
 	struct level base;
 	double items[LABELS_MAX];	/* answers with the label */
 	float lnodds[LABELS_MAX];	/* scratch of emphasis(): see odds() */
+	float lncount[LNCOUNTS];	/* ln(n + ALPHA) of whole n: see lnc() */
 	float p[LABELS_MAX];	/* and of learn() */
 	/*
 	 * The item that learn() is ready for (see lr_predict_ahead), or
@@ -125,17 +127,33 @@ ln(float x)
 }
 
 /*
+ * ln(n + ALPHA), looked up for the whole counts below LNCOUNTS that nearly
+ * every feature has, as ln() made them: a load, not a polynomial, and the
+ * same float.  odds() fills the table.
+ */
+static INLINE float
+lnc(const struct lr *m, float n)
+{
+	if (n < LNCOUNTS && n == (float)(uint32_t)n)
+		return m->lncount[(uint32_t)n];
+	return ln(n + ALPHA);
+}
+
+/*
  * The part of each label's rate ratio (see emphasis()) that is the same
  * for every feature, as a logarithm: the other answers over the label's,
  * smoothed; for a label no answer named yet, minus infinity, as it tells
  * nothing of a feature.
  */
 static void
-odds(const struct lr *m, size_t nlabels, float *lnodds)
+odds(struct lr *m, size_t nlabels, float *lnodds)
 {
 	double all = 0;
 	size_t c;
 
+	if (m->lncount[0] == 0)	/* ln ALPHA: the level is new */
+		for (c = 0; c < LNCOUNTS; c++)
+			m->lncount[c] = ln((float)c + ALPHA);
 	for (c = 0; c < nlabels; c++)
 		all += m->items[c];
 	for (c = 0; c < nlabels; c++)
@@ -148,14 +166,14 @@ odds(const struct lr *m, size_t nlabels, float *lnodds)
  * with them, lnodds made by odds(): see emphasis().
  */
 static INLINE float
-emphasis2(const float *lnodds, float n0, float n1)
+emphasis2(const struct lr *m, const float *lnodds, float n0, float n1)
 {
 	float l0, l1, q;
 
 	if (n0 + n1 == 0)
 		return 0;
-	l0 = ln(n0 + ALPHA);
-	l1 = ln(n1 + ALPHA);
+	l0 = lnc(m, n0);
+	l1 = lnc(m, n1);
 	q = max(max(lnodds[0] + l0 - l1, lnodds[1] + l1 - l0), 0);
 	return GAMMA * (q < LN_Q_MAX ? q : LN_Q_MAX);
 }
@@ -177,7 +195,7 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, const float *lnodds,
 	size_t c;
 
 	if (nlabels == 2)
-		return emphasis2(lnodds, m->t[s].n + (plus == 0),
+		return emphasis2(m, lnodds, m->t[s].n + (plus == 0),
 		    m->t[s ^ 1].n + (plus == 1));
 	for (c = 0; c < nlabels; c++)
 		sum += m->t[(s ^ c) & m->base.mask].n + (c == plus);
@@ -185,7 +203,7 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, const float *lnodds,
 		return 0;
 	for (c = 0; c < nlabels; c++) {
 		n = m->t[(s ^ c) & m->base.mask].n + (c == plus);
-		q = max(q, lnodds[c] + ln(n + ALPHA) - ln(sum - n + ALPHA));
+		q = max(q, lnodds[c] + lnc(m, n) - lnc(m, sum - n));
 	}
 	return GAMMA * (q < LN_Q_MAX ? q : LN_Q_MAX);
 }
