@@ -153,7 +153,9 @@ aged(const struct policy *p, uint32_t a)
  * The weighted, ridged log loss of the kept answers at w, with its
  * gradient g and curvature h (lower triangles), in one pass.  hu is the
  * curvature with every answer counted once: the information the answers
- * really hold, which the weights of rare explored answers overstate.
+ * really hold, which the weights of rare explored answers overstate.  A
+ * fit needs g and h only where it steps from, and hu only where it stops,
+ * so each may be NULL: not made.
  */
 static double
 slopes(const struct policy *p, const double *w, double *g,
@@ -165,9 +167,14 @@ slopes(const struct policy *p, const double *w, double *g,
 	int i, j;
 
 	for (i = 0; i < POLICY_SIGNALS; i++) {
-		for (j = 0; j < POLICY_SIGNALS; j++)
-			h[i][j] = hu[i][j] = i == j ? RIDGE : 0;
-		g[i] = RIDGE * w[i];
+		for (j = 0; j < POLICY_SIGNALS; j++) {
+			if (h != NULL)
+				h[i][j] = i == j ? RIDGE : 0;
+			if (hu != NULL)
+				hu[i][j] = i == j ? RIDGE : 0;
+		}
+		if (g != NULL)
+			g[i] = RIDGE * w[i];
 		sum += RIDGE / 2 * w[i] * w[i];
 	}
 	for (a = 0; a < p->nobs; a++, decay *= DECAY) {
@@ -181,14 +188,19 @@ slopes(const struct policy *p, const double *w, double *g,
 		q = z >= 0 ? 1 / (1 + e) : e / (1 + e);
 		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
 		sum += ow * (log1p(e) + fmax(o->agreed ? -z : z, 0));
-		cu = q * (1 - q) * worth(o, decay, 0);
-		c = q * (1 - q) * ow;
-		for (i = 0; i < POLICY_SIGNALS; i++) {
-			g[i] += (q - o->agreed) * ow * o->x[i];
-			for (j = 0; j <= i; j++) {
-				h[i][j] += c * o->x[i] * o->x[j];
-				hu[i][j] += cu * o->x[i] * o->x[j];
+		if (h != NULL) {
+			c = q * (1 - q) * ow;
+			for (i = 0; i < POLICY_SIGNALS; i++) {
+				g[i] += (q - o->agreed) * ow * o->x[i];
+				for (j = 0; j <= i; j++)
+					h[i][j] += c * o->x[i] * o->x[j];
 			}
+		}
+		if (hu != NULL) {
+			cu = q * (1 - q) * worth(o, decay, 0);
+			for (i = 0; i < POLICY_SIGNALS; i++)
+				for (j = 0; j <= i; j++)
+					hu[i][j] += cu * o->x[i] * o->x[j];
 		}
 	}
 	return sum;
@@ -200,7 +212,8 @@ slopes(const struct policy *p, const double *w, double *g,
  * model, where the curvature vanishes.  A fitted model tracks the level as
  * it learns; the online steps it replaces lagged far behind and
  * underestimated agreement.  Then the uncertainty of the fit, for
- * policy_agree.
+ * policy_agree: made with the last step, or in a pass of its own where
+ * the fit stopped short.
  */
 static void
 fit(struct policy *p, int steps)
@@ -209,12 +222,13 @@ fit(struct policy *p, int steps)
 	double nh[POLICY_SIGNALS][POLICY_SIGNALS], nhu[POLICY_SIGNALS][POLICY_SIGNALS];
 	double g[POLICY_SIGNALS], ng[POLICY_SIGNALS];
 	double w[POLICY_SIGNALS], next[POLICY_SIGNALS], now, t, l = 0;
-	int i, s;
+	int i, s, last, spread = 0;
 
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		w[i] = p->w[i];
-	now = slopes(p, w, g, h, hu);
+	now = slopes(p, w, g, h, NULL);
 	for (s = 0; s < steps; s++) {
+		last = s + 1 == steps;
 		if (cholesky(h) == -1)
 			break;
 		/* C11 adds no const to a pointer to rows by itself. */
@@ -223,17 +237,25 @@ fit(struct policy *p, int steps)
 		for (t = 1; t > 1e-3; t /= 2) {
 			for (i = 0; i < POLICY_SIGNALS; i++)
 				next[i] = w[i] - t * g[i];
-			if ((l = slopes(p, next, ng, nh, nhu)) < now)
+			l = last ? slopes(p, next, NULL, NULL, nhu) :
+			    slopes(p, next, ng, nh, NULL);
+			if (l < now)
 				break;
 		}
 		if (t <= 1e-3)
 			break;
 		now = l;
 		memcpy(w, next, sizeof(w));
-		memcpy(g, ng, sizeof(g));
-		memcpy(h, nh, sizeof(h));
-		memcpy(hu, nhu, sizeof(hu));
+		if (last) {
+			memcpy(hu, nhu, sizeof(hu));
+			spread = 1;
+		} else {
+			memcpy(g, ng, sizeof(g));
+			memcpy(h, nh, sizeof(h));
+		}
 	}
+	if (!spread)
+		slopes(p, w, NULL, NULL, hu);
 	for (i = 0; i < POLICY_SIGNALS; i++)
 		p->w[i] = (float)w[i];
 	if (cholesky(hu) == 0)
