@@ -40,6 +40,13 @@ wbuf_bytes(struct wbuf *b, const void *s, size_t n)
 		return;
 	if (b->sink != NULL) {
 		while (n > 0 && !b->err) {
+			if (b->n == 0 && n >= b->cap) {
+				/* a whole chunk, as it is: a table is not copied */
+				b->err = b->sink(b->arg, q, b->cap) == -1;
+				q += b->cap;
+				n -= b->cap;
+				continue;
+			}
 			k = b->cap - b->n < n ? b->cap - b->n : n;
 			memcpy(b->p + b->n, q, k);
 			b->n += k;
@@ -349,6 +356,28 @@ deflate_level(struct save *v, int level)
 }
 
 /*
+ * The zero bytes of p[0..n), eight at a time: a byte at a time, the count
+ * was a fifth of the time of saving a new model.
+ */
+static size_t
+zero_bytes(const unsigned char *p, size_t n)
+{
+	const uint64_t low = 0x7f7f7f7f7f7f7f7fULL;
+	size_t i, zeros = 0;
+	uint64_t w;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		/* each byte's top bit, set where the byte is 0, the rest clear */
+		w = ~(((w & low) + low) | w | low);
+		zeros += (size_t)((w >> 7) * 0x0101010101010101ULL >> 56);
+	}
+	for (; i < n; i++)
+		zeros += p[i] == 0;
+	return zeros;
+}
+
+/*
  * The sink of the save's wbuf.  A chunk less than a third of whose bytes
  * are zeros is stored, not compressed: it is dense floats, the level
  * tables of a model that has learned a while, which deflate shrank by a
@@ -359,7 +388,6 @@ static int
 save_sink(void *arg, const unsigned char *p, size_t n)
 {
 	struct save *v = arg;
-	size_t i, zeros = 0;
 	int level;
 
 	if (n > STATE_MAXLEN - v->len) {
@@ -368,9 +396,7 @@ save_sink(void *arg, const unsigned char *p, size_t n)
 		return -1;
 	}
 	v->len += n;
-	for (i = 0; i < n; i++)
-		zeros += p[i] == 0;
-	level = 3 * zeros >= n ? Z_BEST_SPEED : Z_NO_COMPRESSION;
+	level = 3 * zero_bytes(p, n) >= n ? Z_BEST_SPEED : Z_NO_COMPRESSION;
 	if (level != v->level && deflate_level(v, level) == -1)
 		return -1;
 	return deflate_out(v, p, n, Z_NO_FLUSH);
