@@ -179,28 +179,39 @@ slopes(const struct policy *p, const double *w, double *g,
 	}
 	for (a = 0; a < p->nobs; a++, decay *= DECAY) {
 		const struct policy_obs *o = aged(p, a);
-		double z = 0, e, q, c, cu, ow = worth(o, decay, 1);
+		double x[POLICY_SIGNALS], z = 0, e, q, m, c, cu, d, cx;
+		double ow = worth(o, decay, 1);
 
-		for (i = 0; i < POLICY_SIGNALS; i++)
-			z += w[i] * o->x[i];
-		/* one exp gives both: e^-|z|, |z| cut as sigmoid() cuts it */
-		e = exp(-fmin(fabs(z), LOGIT_MAX));
+		for (i = 0; i < POLICY_SIGNALS; i++) {
+			x[i] = o->x[i];
+			z += w[i] * x[i];
+		}
+		/*
+		 * One exp gives both: e^-|z|, |z| cut as sigmoid() cuts it.
+		 * No fmin() or fmax(): they are calls into libm.
+		 */
+		e = exp(-(fabs(z) < LOGIT_MAX ? fabs(z) : LOGIT_MAX));
 		q = z >= 0 ? 1 / (1 + e) : e / (1 + e);
 		/* log(1 + e^-z) for an agreement, log(1 + e^z) otherwise */
-		sum += ow * (log1p(e) + fmax(o->agreed ? -z : z, 0));
+		m = o->agreed ? -z : z;
+		sum += ow * (log1p(e) + (m > 0 ? m : 0));
 		if (h != NULL) {
 			c = q * (1 - q) * ow;
+			d = (q - o->agreed) * ow;
 			for (i = 0; i < POLICY_SIGNALS; i++) {
-				g[i] += (q - o->agreed) * ow * o->x[i];
+				cx = c * x[i];
+				g[i] += d * x[i];
 				for (j = 0; j <= i; j++)
-					h[i][j] += c * o->x[i] * o->x[j];
+					h[i][j] += cx * x[j];
 			}
 		}
 		if (hu != NULL) {
 			cu = q * (1 - q) * worth(o, decay, 0);
-			for (i = 0; i < POLICY_SIGNALS; i++)
+			for (i = 0; i < POLICY_SIGNALS; i++) {
+				cx = cu * x[i];
 				for (j = 0; j <= i; j++)
-					hu[i][j] += cu * o->x[i] * o->x[j];
+					hu[i][j] += cx * x[j];
+			}
 		}
 	}
 	return sum;
