@@ -388,7 +388,7 @@ model_learn(struct model *m, const struct feats *f,
 	for (i = 0; i < m->nlevels; i++)
 		if (v->pred[i] >= 0)
 			policy_learn(&m->policy[i], v->x[i],
-			    v->pred[i] == label, v->weight);
+			    v->pred[i] == label, v->weight, m->target < 1);
 	if (v->explored >= 0)
 		m->explored[v->explored]++;
 	if (label < 0)

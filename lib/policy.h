@@ -35,6 +35,7 @@ struct policy {
 	struct policy_obs obs[POLICY_KEEP];	/* a ring of the last ones */
 	uint32_t nobs, next;
 	double spread[POLICY_SIGNALS][POLICY_SIGNALS];	/* of the fit */
+	uint32_t unfitted;	/* answers not fitted to, while deciding nothing */
 };
 
 void policy_init(struct policy *p);
@@ -53,8 +54,15 @@ size_t policy_signals(float *x, const float *prob, size_t nlabels,
  */
 float policy_agree(const struct policy *p, const float *x, float *low);
 
-/* Learns from one expert answer: did the level agree?  weight >= 1. */
-void policy_learn(struct policy *p, const float *x, int agreed, float weight);
+/*
+ * Learns from one expert answer: did the level agree?  weight >= 1.
+ * deciding says whether the estimates may let the level answer in this
+ * run: when they may not (--target 1), the fits, then only the estimates
+ * of the fallbacks, are made every POLICY_KEEP answers, not every few,
+ * and policy_save saves the policy fitted to the last answers.
+ */
+void policy_learn(struct policy *p, const float *x, int agreed, float weight,
+    int deciding);
 
 /*
  * Merges src into dst: the model is fitted again to a uniform sample of
@@ -66,6 +74,7 @@ void policy_learn(struct policy *p, const float *x, int agreed, float weight);
 int policy_merge(struct policy *dst, const struct policy *src,
     const struct policy *base);
 
+/* Saves p, fitted first to the answers it learned deciding nothing. */
 void policy_save(const struct policy *p, struct wbuf *b);
 int policy_load(struct policy *p, struct rbuf *b);
 

@@ -1,8 +1,9 @@
 /*
  * unit_policy: tests of lib/policy.h: the fitted agreement model is
  * calibrated on answers drawn from a known one, cautious when it has seen
- * few, follows a level that changes, unmoved by a hostile checkpoint, and
- * merges in any order to the same model, counting a shared base once.
+ * few, follows a level that changes, unmoved by a hostile checkpoint,
+ * merges in any order to the same model, counting a shared base once, and
+ * where it decides nothing is fitted seldom but saved fitted.
  * Exits 0 when every check passes; a failed assert() names the line.
  */
 #undef NDEBUG
@@ -33,6 +34,7 @@ signals(float *x, float q, uint64_t updates)
 }
 
 static double drift;	/* how much worse the level has become */
+static int deciding = 1;	/* policy_learn's: the estimates may decide */
 
 /* The truth: agreement rises with confidence, 0.6 at q = 0.5. */
 static double
@@ -52,7 +54,7 @@ teach(struct policy *p, int n, float lo, float hi)
 		float q = lo + (hi - lo) * (float)uniform();
 
 		signals(x, q, p->trained);
-		policy_learn(p, x, uniform() < truth(q), 1);
+		policy_learn(p, x, uniform() < truth(q), 1, deciding);
 	}
 }
 
@@ -227,6 +229,45 @@ test_merge_base(void)
 	assert(a.trained == 1200 && a.nobs == 1200);
 }
 
+/*
+ * Deciding nothing (--target 1), a policy is fitted only every
+ * POLICY_KEEP answers; what it saves is fitted to every answer it
+ * learned, as calibrated as a policy fitted all along, and saving it
+ * leaves it as it was.
+ */
+static void
+test_undecided(void)
+{
+	static struct policy p, q;
+	struct wbuf b = { 0 };
+	struct rbuf r;
+	double est, gap;
+	int i, moved = 0;
+
+	policy_init(&p);
+	deciding = 0;
+	teach(&p, 1500, 0.5f, 1);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		assert(p.w[i] == 0);	/* not fitted yet */
+	policy_save(&p, &b);
+	assert(!b.err);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		assert(p.w[i] == 0);	/* a copy was fitted */
+	r = (struct rbuf){ b.p, b.n, 0, 0, 0 };
+	policy_init(&q);
+	assert(policy_load(&q, &r) == 0 && q.trained == 1500);
+	wbuf_release(&b);
+	est = bias(&q, 0.5f, 1, &gap);
+	fprintf(stderr, "unit_policy: fitted as saved after 1500 answers "
+	    "that decided nothing, the estimate is %+.4f off\n", est);
+	assert(fabs(est) < 0.05);
+	teach(&p, POLICY_KEEP - 1500, 0.5f, 1);
+	for (i = 0; i < POLICY_SIGNALS; i++)
+		moved |= p.w[i] != 0;
+	assert(moved);	/* fitted at the POLICY_KEEP-th answer */
+	deciding = 1;
+}
+
 int
 main(void)
 {
@@ -235,5 +276,6 @@ main(void)
 	test_hostile();
 	test_merge();
 	test_merge_base();
+	test_undecided();
 	return 0;
 }
