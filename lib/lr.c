@@ -329,6 +329,16 @@ score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 	    score_of(m, f, nlabels, p, seen, count, before);
 }
 
+/* One weight's AdaGrad step, g its gradient. */
+static INLINE void
+adagrad(struct slot *t, float g)
+{
+	if (g * g > 0) {	/* g * g may underflow to 0 */
+		t->g += g * g;
+		t->w -= ETA * g / sqrtf(t->g);
+	}
+}
+
 /*
  * The AdaGrad step of lr_learn(), m->p holding the gradient's factors.
  * With count, each feature is first counted with that label and given the
@@ -352,15 +362,13 @@ step(struct lr *m, const struct feats *f, size_t nlabels, float k,
 		}
 		if (i + 1 < f->n)
 			v *= k * (1 + m->t[s].e);
-		for (c = 0; c < nlabels; c++) {
-			struct slot *t = &m->t[(s ^ c) & m->base.mask];
-			float g = m->p[c] * v;
-
-			if (g * g > 0) {	/* g * g may underflow to 0 */
-				t->g += g * g;
-				t->w -= ETA * g / sqrtf(t->g);
-			}
-		}
+		if (nlabels == 2) {	/* the compiler leaves the loop a loop */
+			adagrad(&m->t[s], m->p[0] * v);
+			adagrad(&m->t[s ^ 1], m->p[1] * v);
+		} else
+			for (c = 0; c < nlabels; c++)
+				adagrad(&m->t[(s ^ c) & m->base.mask],
+				    m->p[c] * v);
 	}
 }
 
