@@ -514,7 +514,7 @@ lr_save(const struct level *l, struct wbuf *b)
 	const struct lr *m = (const struct lr *)l;
 	size_t i, n = LABELS_MAX;
 
-	wbuf_f32s(b, m->t, 4 * ((size_t)m->base.mask + 1));
+	wbuf_table(b, m->t, (size_t)m->base.mask + 1, 4);
 	while (n > 0 && m->items[n - 1] == 0)
 		n--;
 	wbuf_u32(b, (uint32_t)n);
@@ -538,7 +538,7 @@ lr_load(struct level *l, struct rbuf *b, size_t nlabels)
 			m->t[i].e = 0;
 		}
 	else
-		rbuf_f32s(b, m->t, 4 * ((size_t)m->base.mask + 1));
+		rbuf_table(b, m->t, (size_t)m->base.mask + 1, 4);
 	for (i = 0; i <= m->base.mask && !b->err; i++)
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
 		    m->t[i].g < 0 || !level_valid(m->t[i].n) ||

@@ -212,8 +212,7 @@ nb_save(const struct level *l, struct wbuf *b)
 	const struct nb *m = (const struct nb *)l;
 	size_t i, n = LABELS_MAX;
 
-	for (i = 0; i <= m->base.mask; i++)
-		wbuf_f32(b, m->t[i]);
+	wbuf_table(b, m->t, (size_t)m->base.mask + 1, 1);
 	wbuf_f64(b, m->feats);
 	while (n > 0 && m->total[n - 1] == 0 && m->items[n - 1] == 0)
 		n--;
@@ -232,8 +231,9 @@ nb_load(struct level *l, struct rbuf *b, size_t nlabels)
 	uint32_t n;
 	size_t i;
 
+	rbuf_table(b, m->t, (size_t)m->base.mask + 1, 1);
 	for (i = 0; i <= m->base.mask && !b->err; i++)
-		if (!level_valid(m->t[i] = rbuf_f32(b)))
+		if (!level_valid(m->t[i]))
 			return -1;
 	if (!level_valid(m->feats = rbuf_f64(b)) ||
 	    (n = rbuf_u32(b)) > LABELS_MAX)

@@ -160,6 +160,54 @@ wbuf_f32s(struct wbuf *b, const void *v, size_t n)
 	}
 }
 
+/* Whether the unit of k floats at p has a byte that is not zero. */
+static int
+used(const unsigned char *p, size_t k)
+{
+	uint32_t u, any = 0;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		memcpy(&u, p + 4 * i, 4);
+		any |= u;
+	}
+	return any != 0;
+}
+
+/* How many bits of mask are set in a row from bit j: units in one piece. */
+static size_t
+run(uint64_t mask, size_t j)
+{
+	size_t r = 0;
+
+	while (j + r < 64 && (mask >> (j + r) & 1))
+		r++;
+	return r;
+}
+
+void
+wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k)
+{
+	const unsigned char *p = v;
+	size_t g, j, r, size = 4 * k;
+	uint64_t mask;
+
+	if (b->version != 0 && b->version < STATE_TABLES) {
+		wbuf_f32s(b, v, n * k);
+		return;
+	}
+	for (g = 0; g < n; g += 64) {
+		mask = 0;
+		for (j = 0; j < 64 && g + j < n; j++)
+			if (used(p + (g + j) * size, k))
+				mask |= (uint64_t)1 << j;
+		wbuf_u64(b, mask);
+		for (j = 0; j < 64; j += r ? r : 1)
+			if ((r = run(mask, j)) > 0)
+				wbuf_f32s(b, p + (g + j) * size, r * k);
+	}
+}
+
 void
 rbuf_bytes(struct rbuf *b, void *dst, size_t n)
 {
@@ -214,6 +262,29 @@ rbuf_f32s(struct rbuf *b, void *v, size_t n)
 	for (i = 0; i < n; i++) {
 		f = rbuf_f32(b);
 		memcpy(p + 4 * i, &f, 4);
+	}
+}
+
+void
+rbuf_table(struct rbuf *b, void *v, size_t n, size_t k)
+{
+	unsigned char *p = v;
+	size_t g, j, r, size = 4 * k;
+	uint64_t mask;
+
+	if (b->version != 0 && b->version < STATE_TABLES) {
+		rbuf_f32s(b, v, n * k);
+		return;
+	}
+	for (g = 0; g < n && !b->err; g += 64) {
+		mask = rbuf_u64(b);
+		if (n - g < 64 && mask >> (n - g) != 0) {
+			b->err = 1;	/* units past the table */
+			return;
+		}
+		for (j = 0; j < 64 && !b->err; j += r ? r : 1)
+			if ((r = run(mask, j)) > 0)
+				rbuf_f32s(b, p + (g + j) * size, r * k);
 	}
 }
 

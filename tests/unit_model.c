@@ -83,14 +83,22 @@ stream(struct model *m, unsigned from, unsigned to)
 }
 
 /* The payload of m. */
+/* m's payload in format `format`: 0 for today's (see payload()). */
 static struct wbuf
-payload(const struct model *m)
+payload_as(const struct model *m, uint32_t format)
 {
 	struct wbuf b = { 0 };
 
+	b.version = format;
 	model_write(m, &b);
 	assert(!b.err && b.n > 0);
 	return b;
+}
+
+static struct wbuf
+payload(const struct model *m)
+{
+	return payload_as(m, 0);
 }
 
 static int
@@ -371,6 +379,9 @@ test_cache(void)
 	assert(model_read(&r, &none, &l, &why) == 0 && l->cache == NULL);
 	assert(model_recall(l, "a text", 6) == -1);
 	model_free(l);
+	wbuf_release(&w);
+	/* Older payloads have the tables of the format before STATE_TABLES. */
+	w = payload_as(m, STATE_TABLES - 1);
 	r = (struct rbuf){ w.p, w.n, 0, 0, 4 };
 	assert(model_read(&r, &o, &l, &why) == -1);
 	wbuf_release(&w);
@@ -386,7 +397,7 @@ test_cache(void)
 	m = made(&none);
 	stream(m, 0, 400);
 	assert(m->explored[0] > 0);
-	w = payload(m);
+	w = payload_as(m, STATE_TABLES - 1);
 	r = (struct rbuf){ w.p, w.n - 4, 0, 0, 7 };
 	assert(model_read(&r, &none, &l, &why) == 0);
 	assert(l->vs == NULL && l->explored[0] == m->explored[0]);

@@ -222,6 +222,64 @@ test_rbuf_past_end(void)
 	assert(!r.err);
 }
 
+/*
+ * A table goes in 64-unit groups of a mask and the units not all zero
+ * bytes (-0 is not), and comes back the same into a zeroed one; a table
+ * cut short, or a mask with units past the table, is an error; a payload
+ * of a format before STATE_TABLES holds the floats as they are.
+ */
+static void
+test_table(void)
+{
+	enum { N = 200, K = 3 };	/* three groups of 64 units, and one of 8 */
+	static float t[N][K], back[N][K];
+	struct wbuf w;
+	struct rbuf r;
+	size_t i, j, used = 0;
+
+	for (i = 0; i < N; i++)
+		if (i % 7 == 0 || (i >= 64 && i < 128)) {
+			for (j = 0; j < K; j++)
+				t[i][j] = (float)(i * K + j) - 100;
+			used++;
+		}
+	t[5][1] = -0.0f;
+	used++;
+	memset(&w, 0, sizeof(w));
+	wbuf_table(&w, t, N, K);
+	assert(!w.err && w.n == 4 * 8 + used * K * 4);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	rbuf_table(&r, back, N, K);
+	assert(!r.err && r.off == r.n);
+	assert(memcmp(t, back, sizeof(t)) == 0);
+	assert(signbit(back[5][1]) && back[5][0] == 0);
+	memset(back, 0, sizeof(back));
+	r = (struct rbuf){ w.p, w.n - 1, 0, 0, 0 };
+	rbuf_table(&r, back, N, K);
+	assert(r.err);
+	wbuf_release(&w);
+
+	/* A table of 8 units, then of 9, whose mask names the 9th. */
+	memset(&w, 0, sizeof(w));
+	wbuf_u64(&w, (uint64_t)1 << (N - 192));
+	wbuf_f32s(&w, t, K);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	rbuf_table(&r, back, N - 192, K);
+	assert(r.err);
+	r = (struct rbuf){ w.p, w.n, 0, 0, 0 };
+	rbuf_table(&r, back, N - 191, K);
+	assert(!r.err && r.off == r.n);
+	wbuf_release(&w);
+
+	memset(&w, 0, sizeof(w));
+	wbuf_f32s(&w, t, N * K);
+	memset(back, 0, sizeof(back));
+	r = (struct rbuf){ w.p, w.n, 0, 0, STATE_TABLES - 1 };
+	rbuf_table(&r, back, N, K);
+	assert(!r.err && r.off == r.n && memcmp(t, back, sizeof(t)) == 0);
+	wbuf_release(&w);
+}
+
 /* state_write then state_read gives the same payload; no temp left. */
 static void
 test_roundtrip(void)
@@ -732,6 +790,7 @@ main(void)
 	test_buf_roundtrip();
 	test_buf_grow();
 	test_rbuf_past_end();
+	test_table();
 	test_roundtrip();
 	test_roundtrip_tiny();
 	test_roundtrip_mixed();

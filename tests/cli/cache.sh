@@ -27,7 +27,7 @@ rm -f "$CALLS"
 expect_status 0 "$CASCADE" --target 1 --cache 0 -s "$T/model" -e "$X/rule" <"$T/in" >"$T/out"
 [ "$(ncalls)" -eq 300 ] || fail "--cache 0: $(ncalls) expert calls"
 "$CASCADE" info "$T/model" | grep -qx 'answers cached: 0' || fail "--cache 0 kept the cache"
-# A checkpoint of format 4, which had no cache, loads, and is saved as 8.
+# A checkpoint of format 4, which had no cache, loads, and is saved as 9.
 tail -c +2 "$TESTS/fuzz/corpus/state/ckpt_open" >"$T/v4"
 expect_status 0 "$CASCADE" info "$T/v4" >"$T/info"
 grep -qx 'format: 4' "$T/info" || fail "format 4: $(cat "$T/info")"
@@ -35,7 +35,7 @@ rm -f "$CALLS"
 expect_status 0 "$CASCADE" --target 1 -s "$T/v4" -e "$X/rule" <"$T/in" >"$T/out"
 [ "$(ncalls)" -eq "$n" ] || fail "format 4 then: $(ncalls) expert calls for $n texts"
 expect_status 0 "$CASCADE" info "$T/v4" >"$T/info"
-grep -qx 'format: 8' "$T/info" || fail "not saved as 8: $(cat "$T/info")"
+grep -qx 'format: 9' "$T/info" || fail "not saved as 9: $(cat "$T/info")"
 grep -qx "answers cached: $n" "$T/info" || fail "no cache saved: $(cat "$T/info")"
 # Bad sizes are usage errors.
 expect_status 2 "$CASCADE" --cache -1 </dev/null

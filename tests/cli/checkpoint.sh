@@ -19,3 +19,7 @@ check_columns "$T/out"
 [ "$warm" -lt "$cold" ] || fail "warm run made $warm expert calls, cold run $cold"
 [ "$warm" -eq "$(count_source expert "$T/out")" ] || fail "expert lines differ from expert calls"
 [ "$(ls "$T/st")" = model ] || fail "stray files next to the checkpoint: $(ls "$T/st")"
+# A new state holds its tables' empty slots in a bit each: 2^20 of them
+# (16 MiB of lr table) take 128 KiB before zlib, and under 4 KiB after.
+expect_status 0 "$CASCADE" -l a,b --expert-field 2 -s "$T/st/new" </dev/null >"$T/out"
+[ "$(wc -c <"$T/st/new")" -lt 4096 ] || fail "a new state takes $(wc -c <"$T/st/new") bytes"

@@ -27,7 +27,7 @@ expect_status 0 "$CASCADE" info "$T/v5" >"$T/info"
 grep -qx 'format: 5' "$T/info" || fail "not format 5: $(cat "$T/info")"
 expect_status 0 "$CASCADE" -s "$T/v5" -e "$X/rule" <"$T/in" >"$T/out"
 expect_status 0 "$CASCADE" info "$T/v5" >"$T/info"
-grep -qx 'format: 8' "$T/info" || fail "not saved as 8: $(cat "$T/info")"
+grep -qx 'format: 9' "$T/info" || fail "not saved as 9: $(cat "$T/info")"
 for bad in -0.1 1.5 abc ''; do
 	expect_status 2 "$CASCADE" --explore "$bad" </dev/null >"$T/out" 2>"$T/err"
 	grep -q "^cascade: bad value for --explore: '$bad'" "$T/err" || fail "--explore '$bad': $(cat "$T/err")"

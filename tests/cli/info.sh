@@ -7,7 +7,7 @@ expect_status 0 "$CASCADE" -s "$T/model" -m nb -m lr -l positive,negative -e "$X
 n=$(count_source expert "$T/out")
 expect_status 0 "$CASCADE" info "$T/model" >"$T/info" 2>"$T/err"
 [ ! -s "$T/err" ] || fail "info: stderr: $(cat "$T/err")"
-grep -qx 'format: 8' "$T/info" || fail "no format: $(cat "$T/info")"
+grep -qx 'format: 9' "$T/info" || fail "no format: $(cat "$T/info")"
 grep -qx 'input: text' "$T/info" || fail "no input mode: $(cat "$T/info")"
 grep -qx 'hash bits: 20' "$T/info" || fail "no hash bits: $(cat "$T/info")"
 grep -qx 'labels (closed): positive,negative' "$T/info" || fail "no labels: $(cat "$T/info")"
@@ -21,7 +21,7 @@ check_lines 1 "$T/json"
 [ "$(jq -c .labels "$T/json")" = '["positive","negative"]' ] || fail "json labels: $(cat "$T/json")"
 [ "$(jq -c '[.levels[].kind]' "$T/json")" = '["nb","lr"]' ] || fail "json kinds: $(cat "$T/json")"
 [ "$(jq '.levels[1].answers' "$T/json")" -eq "$n" ] || fail "json answers: $(cat "$T/json")"
-[ "$(jq -r '.closed, .hash_bits, .input, .format' "$T/json" | tr '\n' ' ')" = 'true 20 text 8 ' ] ||
+[ "$(jq -r '.closed, .hash_bits, .input, .format' "$T/json" | tr '\n' ' ')" = 'true 20 text 9 ' ] ||
     fail "json settings: $(cat "$T/json")"
 jq -e '.threshold >= 0 and .threshold <= 1 and .levels[0].agreed >= 0 and .levels[0].agreed <= 1' "$T/json" >/dev/null ||
     fail "json threshold or agreement: $(cat "$T/json")"

@@ -5,8 +5,9 @@
  * The first byte picks how the rest is used.  Even: the rest is the file
  * as it is, for the header, length and zlib checks.  Odd: the rest is the
  * payload itself, as if behind a valid header and checksum (of format 4
- * when bit 1 is set, else of today's), so that the fuzzer reaches the
- * model's payload parser.  A model that loads (with
+ * when bit 1 is set, of the last format before STATE_TABLES when bit 2
+ * is, else of today's), so that the fuzzer reaches the model's payload
+ * parser.  A model that loads (with
  * default options: the levels are the file's) answers one line in an
  * engine, and everything is freed: any input must be refused or loaded,
  * never crash.
@@ -43,8 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	if (data[0] & 1)
-		b = (struct rbuf){ data + 1, size - 1, 0, 0, data[0] >> 1 & 1 ?
-		    4 : STATE_VERSION };
+		b = (struct rbuf){ data + 1, size - 1, 0, 0, data[0] & 2 ? 4 :
+		    data[0] & 4 ? STATE_TABLES - 1 : STATE_VERSION };
 	else if (state_unpack(data + 1, size - 1, &payload) == NULL)
 		b = (struct rbuf){ payload.p, payload.n, 0, 0, payload.version };
 	else
