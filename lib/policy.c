@@ -154,8 +154,8 @@ aged(const struct policy *p, uint32_t a)
  * gradient g and curvature h (lower triangles), in one pass.  hu is the
  * curvature with every answer counted once: the information the answers
  * really hold, which the weights of rare explored answers overstate.  A
- * fit needs g and h only where it steps from, and hu only where it stops,
- * so each may be NULL: not made.
+ * fit needs g and h (made together) only where it steps from, and hu only
+ * where it stops: g and h, or hu, may be NULL, and are then not made.
  */
 static double
 slopes(const struct policy *p, const double *w, double *g,
