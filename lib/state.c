@@ -40,13 +40,6 @@ wbuf_bytes(struct wbuf *b, const void *s, size_t n)
 		return;
 	if (b->sink != NULL) {
 		while (n > 0 && !b->err) {
-			if (b->n == 0 && n >= b->cap) {
-				/* a whole chunk, as it is: a table is not copied */
-				b->err = b->sink(b->arg, q, b->cap) == -1;
-				q += b->cap;
-				n -= b->cap;
-				continue;
-			}
 			k = b->cap - b->n < n ? b->cap - b->n : n;
 			memcpy(b->p + b->n, q, k);
 			b->n += k;
