@@ -34,13 +34,25 @@ one() {
 	[ "$st" -eq 0 ] && [ ! -s "$T/err" ] ||
 		fail "checkpoint does not load after a kill at $2 ms (exit $st, seed $seed, ${1##*/}): $(cat "$T/err")"
 }
+# span INPUT: the ms a run on INPUT takes, less a tenth, so that kills
+# fall within runs however fast they become (at least 20; 500 where date
+# cannot tell nanoseconds).  Whether the run worked, one() tells.
+span() {
+	t0=$(date +%s%N)
+	"$CASCADE" -q -s "$T/state" --hash-bits 22 -e "$X/rule" <"$1" >/dev/null 2>&1 || true
+	t1=$(date +%s%N)
+	case $t0$t1 in
+	*[!0-9]*) echo 500 ;;
+	*) awk -v d="$(( (t1 - t0) / 1000000 ))" 'BEGIN { print d < 22 ? 20 : int(d * 0.9) }' ;;
+	esac
+}
 # Kills anywhere in a run: mostly while it reads and learns, some in its final save.
-for ms in $(delays 14 500); do
+for ms in $(delays 14 "$(span "$T/in")"); do
 	one "$T/in" "$ms"
 done
 # Short input: most of the run is loading and saving the 2^22-weight state.
 seed=$((seed + 1))
-for ms in $(delays 14 300); do
+for ms in $(delays 14 "$(span "$T/short")"); do
 	one "$T/short" "$ms"
 done
 # After SIGKILL a temporary file named state.XXXXXX (mkstemp) may remain, at
