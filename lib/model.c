@@ -702,14 +702,14 @@ read_into(struct model *m, struct rbuf *b, const struct model_opts *o,
 	}
 	*why = "corrupt checkpoint";
 	/*
-	 * Every kind saves at least 8 bytes for 64 slots (before format 9, 4
-	 * bytes a slot): a payload too short for its levels is refused before
-	 * they are made, so that a small file cannot ask for a large
+	 * Every kind saves at least 8 bytes for 64 slots (state_tables; else
+	 * 4 bytes a slot): a payload too short for its levels is refused
+	 * before they are made, so that a small file cannot ask for a large
 	 * allocation.  The slots it does not hold are never written: they
 	 * take no memory.
 	 */
 	if ((uint64_t)(b->n - b->off) < (uint64_t)nlevels <<
-	    (b->version != 0 && b->version < STATE_TABLES ? bits + 2 : bits - 3))
+	    (state_tables(b->version) ? bits - 3 : bits + 2))
 		return -1;
 	if (make_levels(m, kind, nlevels, bits) == -1) {
 		*why = "out of memory";

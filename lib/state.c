@@ -178,6 +178,12 @@ run(uint64_t mask, size_t j)
 	return r;
 }
 
+int
+state_tables(uint32_t version)
+{
+	return version == 0 || version >= STATE_TABLES;
+}
+
 void
 wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k)
 {
@@ -185,7 +191,7 @@ wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k)
 	size_t g, j, r, size = 4 * k;
 	uint64_t mask;
 
-	if (b->version != 0 && b->version < STATE_TABLES) {
+	if (!state_tables(b->version)) {
 		wbuf_f32s(b, v, n * k);
 		return;
 	}
@@ -265,7 +271,7 @@ rbuf_table(struct rbuf *b, void *v, size_t n, size_t k)
 	size_t g, j, r, size = 4 * k;
 	uint64_t mask;
 
-	if (b->version != 0 && b->version < STATE_TABLES) {
+	if (!state_tables(b->version)) {
 		rbuf_f32s(b, v, n * k);
 		return;
 	}
@@ -446,7 +452,8 @@ zero_bytes(const unsigned char *p, size_t n)
  * are zeros is stored, not compressed: it is dense floats, the level
  * tables of a model that has learned a while, which deflate shrank by a
  * third at 45 MB/s: saving a model of 2^20 slots took 0.37 s, loading it
- * 0.08 s.  The tables of a young model, mostly zeros, are compressed.
+ * 0.08 s.  The rest is compressed; a table's empty slots are not among
+ * it, as wbuf_table leaves them out.
  */
 static int
 save_sink(void *arg, const unsigned char *p, size_t n)

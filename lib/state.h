@@ -68,10 +68,16 @@ void wbuf_f32s(struct wbuf *b, const void *v, size_t n);
  * A table of n units of k floats at v: for each 64 units, a u64 whose bit
  * j says that unit j is not all zero bytes, then those units' floats.  A
  * young model's table is mostly zeros, which deflate took 0.1 s to skip.
- * A wbuf of a format before STATE_TABLES (version) gets the n * k floats,
- * as that format had them.
+ * A wbuf of a format without (state_tables) gets the n * k floats, as that
+ * format had them.
  */
 void wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k);
+
+/*
+ * Whether a payload of format version (0: today's) holds its tables as
+ * wbuf_table writes them, at least 8 bytes for 64 units, or as floats.
+ */
+int state_tables(uint32_t version);
 
 /*
  * A bounded reader; err is set once a read went past the end.  version is
@@ -94,7 +100,7 @@ void rbuf_f32s(struct rbuf *b, void *v, size_t n);
 
 /*
  * A table of n units of k floats into v, which is zero: as wbuf_table
- * wrote it, or as n * k floats in a format before STATE_TABLES.
+ * wrote it, or as n * k floats in a format without (state_tables).
  */
 void rbuf_table(struct rbuf *b, void *v, size_t n, size_t k);
 
