@@ -8,6 +8,9 @@
  * and, with the word before it, a bigram.  Every word also gives the 4-byte
  * grams of itself between '<' and '>' ("<hat", "hate", "ate>"), so that
  * "hate", "hateful" and "hater" share what is learned of any of them.
+ * A text of LONG_TEXT bytes or more keeps half of its grams, the same half in
+ * every text (those whose hash has its top bit clear): its words say
+ * enough, and learning or judging it then costs a third less.
  * Values are 1/sqrt(count) within each group, words and grams, so that
  * every item has about the same norm whatever its length; grams weigh
  * GRAMS of the words (see words()).  A bias feature of value 1 is always
@@ -26,6 +29,7 @@
 #define GRAM_SEED	0x9ae16a3b2f90404fULL
 #define GRAMS		0.3f	/* norm of the grams, the words' being 1 */
 #define SPARSE_MAX	(1u << 14)	/* hashes deduplicated at four slots each */
+#define LONG_TEXT	512	/* bytes of a text that keeps half its grams */
 
 enum { SEP, PUNCT, WORD, SKIP };	/* from WORD on, bytes of a word */
 
@@ -240,6 +244,8 @@ words(struct feats *f, const unsigned char *s, size_t n)
 	 * one of a longer word, which gives one gram a byte and the two.
 	 */
 	size_t max = n < TEXT_MAX_FEATURES / 2 ? 2 * n : TEXT_MAX_FEATURES;
+	/* a gram is kept when its hash is at most this */
+	uint64_t keep = n < LONG_TEXT ? UINT64_MAX : UINT64_MAX >> 1;
 	uint64_t h, prev = 0, *w, *g;
 	uint32_t gram;
 	size_t i = 0, nw = 0, ng = 0, len;
@@ -268,12 +274,15 @@ words(struct feats *f, const unsigned char *s, size_t n)
 					continue;
 				h = (h ^ lower[s[i]]) * FNV_PRIME;
 				gram = gram << 8 | lower[s[i]];
-				if (++len >= 4 && ng < max)
-					g[ng++] = text_mix(gram ^ GRAM_SEED);
+				if (++len >= 4 && ng < max) {
+					g[ng] = text_mix(gram ^ GRAM_SEED);
+					ng += g[ng] <= keep;
+				}
 			}
-			if (len >= 3 && ng < max)	/* "<a>" has no gram */
-				g[ng++] = text_mix((gram << 8 | '>') ^
-				    GRAM_SEED);
+			if (len >= 3 && ng < max) {	/* "<a>" has no gram */
+				g[ng] = text_mix((gram << 8 | '>') ^ GRAM_SEED);
+				ng += g[ng] <= keep;
+			}
 		}
 		if (nw < max)
 			w[nw++] = text_mix(h);

@@ -247,6 +247,53 @@ test_grams(void)
 	feats_release(&b);
 }
 
+/* Counts f's grams (past its words, but the bias) whose hash is in the half kept. */
+static size_t
+halved(const struct feats *f)
+{
+	size_t i, n = 0;
+
+	for (i = f->nwords; i + 1 < f->n; i++)
+		n += f->hash[i] >> 63 == 0;
+	return n;
+}
+
+/*
+ * Grams of a long text: from 512 bytes on, a text keeps the half of its
+ * grams whose hash has its top bit clear, the same half a short text of
+ * the same words has, at the grams' norm.
+ */
+static void
+test_grams_long(void)
+{
+	static const char words[] = "hated hater hateful haters hatefully ";
+	char text[600];
+	struct feats a, b;
+	float sum = 0;
+	size_t i, n;
+
+	feats_init(&a);
+	feats_init(&b);
+	feats(&a, TEXT_WORDS, words);
+	for (n = 0; n < 512; n += sizeof(words) - 1)
+		memcpy(text + n, words, sizeof(words) - 1);
+	assert(text_features(&b, TEXT_WORDS, text, n) == 0);
+	assert(n == 14 * 37);
+	n = a.n - a.nwords - 1;
+	assert(halved(&a) > 0 && halved(&a) < n);
+	assert(b.n - b.nwords - 1 == halved(&a) && halved(&b) == halved(&a));
+	for (i = a.nwords; i + 1 < a.n; i++)
+		assert(has_hash(&b, a.hash[i]) == (a.hash[i] >> 63 == 0));
+	for (i = b.nwords; i + 1 < b.n; i++)
+		sum += b.val[i] * b.val[i];
+	assert(fabsf(sum - 0.09f) < 1e-5f);
+	/* Short of 512 bytes, the same words keep them all. */
+	assert(text_features(&b, TEXT_WORDS, text, 13 * 37) == 0);
+	assert(b.n - b.nwords - 1 == n);
+	feats_release(&a);
+	feats_release(&b);
+}
+
 /* Words: NUL bytes and invalid UTF-8 are just bytes. */
 static void
 test_words_bytes(void)
@@ -284,9 +331,10 @@ test_words_huge(void)
 {
 	size_t n = 4u << 20, i, w = 0;
 	char *s = malloc(n);
-	struct feats f;
+	struct feats f, g;
 
 	assert(s != NULL);
+	feats_init(&g);
 	for (i = 0; i < n; i++) {
 		if (i % 6 == 0)
 			w = i / 6;	/* the word's number, in base 26 */
@@ -299,18 +347,27 @@ test_words_huge(void)
 	for (i = 0; i < n; i++)
 		s[i] = i % 3 == 2 ? ' ' : 'a';
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
-	assert(f.n == 4);	/* "aa", "aa aa", the gram "<aa>" and the bias */
+	/* "aa", "aa aa", the gram "<aa>" if it is of the half kept, the bias */
+	feats(&g, TEXT_WORDS, "aa");
+	assert(g.n == 3 && f.n == 3 + halved(&g));
 	assert(f.val[f.n - 1] == BIAS_VAL);
 	/* A short item after it still starts from zero. */
 	feats(&f, TEXT_WORDS, "a b");
 	assert(f.n == 4);
 	/*
-	 * One word of 4 MB is one feature; its grams stop at the bound, as
-	 * they are taken before repeats are dropped: "<xxx" and "xxxx".
+	 * One word of 4 MB is one feature.  Its grams are taken before
+	 * repeats are dropped: the bound is reached if "xxxx" is of the half
+	 * kept, and then "xxx>" is not, and else it is.
 	 */
 	memset(s, 'x', n);
 	assert(text_features(&f, TEXT_WORDS, s, n) == 0);
-	assert(f.n == 4);
+	feats(&g, TEXT_WORDS, "xxxxx");	/* "<xxx" "xxxx" "xxx>" */
+	assert(g.n == 5 && halved(&f) == f.n - 2);
+	if (g.hash[2] >> 63 == 0)
+		assert(f.n == 2 + (g.hash[1] >> 63 == 0) + 1);
+	else
+		assert(f.n == 2 + halved(&g));
+	feats_release(&g);
 	/* Features mode has the same bound. */
 	for (i = 0; i < n; i++)
 		s[i] = i % 2 ? ' ' : 'a';
@@ -451,6 +508,7 @@ main(void)
 	test_words_normalise();
 	test_words_count();
 	test_grams();
+	test_grams_long();
 	test_words_bytes();
 	test_words_huge();
 	test_features_mode();
