@@ -68,18 +68,16 @@ _Static_assert(sizeof(struct slot) == 4 * sizeof(float), "slot padding");
 struct lr {
 	struct level base;
 	double items[LABELS_MAX];	/* answers with the label */
-	float lnodds[LABELS_MAX];	/* scratch of emphasis(): see odds() */
 	float lncount[LNCOUNTS];	/* ln(n + ALPHA) of whole n: see lnc() */
 	float p[LABELS_MAX];	/* and of learn() */
 	/*
 	 * The item that learn() is ready for (see lr_predict_ahead), or
-	 * NULL: its label and label count, the scale of its features, the
-	 * odds and its features' emphases once its answer is counted.
+	 * NULL: its label and label count, the scale of its features and
+	 * their emphases once its answer is counted.
 	 */
 	const struct feats *ready;
 	size_t ready_label, ready_nlabels;
 	float ready_k;
-	float lnnext[LABELS_MAX];
 	float enew[READY_MAX];
 	_Alignas(64) struct slot t[];	/* 2^bits, from a cache line on */
 };
@@ -215,11 +213,12 @@ emphasis(const struct lr *m, uint32_t s, size_t nlabels, const float *lnodds,
 static void
 emphasise(struct lr *m, size_t nlabels)
 {
+	float lnodds[LABELS_MAX];
 	uint32_t s;
 
-	odds(m, nlabels, m->lnodds);
+	odds(m, nlabels, lnodds);
 	for (s = 0; s <= m->base.mask; s++)
-		m->t[s].e = emphasis(m, s, nlabels, m->lnodds, nlabels);
+		m->t[s].e = emphasis(m, s, nlabels, lnodds, nlabels);
 }
 
 /*
@@ -241,7 +240,11 @@ score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 	size_t i, c, nf = f->n > 0 ? f->n - 1 : 0, known = 0;
 	float plain = 0, norm = 0, k = 1, sum[LABELS_MAX];
 	float bnorm = 0, bsum[LABELS_MAX];
-	float *lnodds = before != NULL ? m->lnnext : m->lnodds;
+	/*
+	 * Local, as the sums are: the compiler would read the odds again
+	 * from *m after every count stored.
+	 */
+	float lnodds[LABELS_MAX];
 
 	if (count != NULL) {
 		/* A float count stops at 2^24 answers: more say nothing new. */
@@ -422,7 +425,6 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	if (how == LEVEL_NEW && m->ready == f && m->ready_label == label &&
 	    m->ready_nlabels == nlabels) {
 		m->items[label]++;
-		odds(m, nlabels, m->lnodds);
 		k = m->ready_k;
 		count = &label;
 	} else
