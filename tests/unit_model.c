@@ -211,9 +211,30 @@ test_no_label(void)
 	model_free(m);
 }
 
+/* Learns the expert's answer to items [from, to), whatever the levels said. */
+static void
+teach(struct model *m, unsigned from, unsigned to)
+{
+	static const char *const name[] = { "pos", "neg" };
+	struct model_verdict v;
+	struct feats f;
+	unsigned k;
+	int label;
+
+	feats_init(&f);
+	for (k = from; k < to; k++) {
+		label = item(&f, k);
+		model_judge(m, &f, 1, &v);
+		label = model_label(m, name[label], strlen(name[label]));
+		assert(model_learn(m, &f, &v, label) == 0);
+	}
+	feats_release(&f);
+}
+
 /*
  * The first MODEL_REPLAY answers are kept to learn again, then let go; an
- * item kept cut short keeps its bias last.
+ * item kept cut short keeps its bias last.  At target 1, where no level
+ * answers, none is kept.
  */
 static void
 test_replay(void)
@@ -225,9 +246,14 @@ test_replay(void)
 	char *s;
 	size_t i, n = 0;
 
-	o.target = 1;	/* every item goes to the expert */
+	o.target = 1;
 	m = made(&o);
 	stream(m, 0, 10);
+	assert(m->level[0]->updates == 10 && m->nreplay == 0);
+	model_free(m);
+	o.target = 0.9;
+	m = made(&o);
+	teach(m, 0, 10);
 	assert(m->nreplay == 10);
 	/* An item of 10,000 distinct words. */
 	if ((s = malloc(10000 * 8)) == NULL)
@@ -241,9 +267,9 @@ test_replay(void)
 	assert(m->nreplay == 11 && m->replay[10].n == 4096);
 	assert(m->replay[10].hash[4095] == TEXT_BIAS);
 	assert(m->replay[10].val[4095] == 1);
-	stream(m, 11, MODEL_REPLAY);
+	teach(m, 11, MODEL_REPLAY);
 	assert(m->nreplay == MODEL_REPLAY);
-	stream(m, MODEL_REPLAY, MODEL_REPLAY + 1);
+	teach(m, MODEL_REPLAY, MODEL_REPLAY + 1);
 	assert(m->nreplay == 0 && m->replay[10].hash == NULL);
 	free(s);
 	feats_release(&f);
