@@ -335,8 +335,9 @@ score_of(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 /*
  * Two labels, the common case, get copies of their own, in which the
  * loops over the labels unroll: the compiler knows their count.  Scoring
- * an item ahead of learning it, the most of learning, gets one more, with
- * no test of count and before at every feature: 0.92x the instructions.
+ * an item ahead of learning it, the most of learning, and scoring it to
+ * answer, the most of predicting, get one each, with no test of count
+ * and before at every feature: 0.92x and 0.82x the instructions.
  */
 static float
 score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
@@ -344,6 +345,8 @@ score(struct lr *m, const struct feats *f, size_t nlabels, float *p,
 {
 	if (nlabels == 2 && count != NULL && before != NULL)
 		return score_of(m, f, 2, p, seen, count, before);
+	if (nlabels == 2 && count == NULL && before == NULL)
+		return score_of(m, f, 2, p, seen, NULL, NULL);
 	return nlabels == 2 ? score_of(m, f, 2, p, seen, count, before) :
 	    score_of(m, f, nlabels, p, seen, count, before);
 }
