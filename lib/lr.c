@@ -452,8 +452,11 @@ lr_learn(struct level *l, const struct feats *f, size_t nlabels, size_t label,
 	m->ready = NULL;
 	for (c = 0; c < nlabels; c++)
 		m->p[c] -= c == label;
-	if (nlabels == 2)
+	/* As score() does: count is tested once, not at every feature. */
+	if (nlabels == 2 && count != NULL)
 		step(m, f, 2, k, count);
+	else if (nlabels == 2)
+		step(m, f, 2, k, NULL);
 	else
 		step(m, f, nlabels, k, count);
 }
