@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hint.h"
 #include "labels.h"
 #include "level.h"
 
@@ -48,14 +49,6 @@
 #define PREFETCH 16	/* features looked up ahead */
 #define LNCOUNTS 4096	/* counts whose logarithm is looked up */
 #define READY_MAX 8192	/* features of an item a level gets ready to learn */
-
-#ifdef __GNUC__
-#define prefetch(p)	__builtin_prefetch(p)
-#define INLINE		inline __attribute__((always_inline))
-#else
-#define prefetch(p)	((void)(p))
-#define INLINE		inline
-#endif
 
 struct slot {
 	float w, g;	/* weight, sum of squared gradients */

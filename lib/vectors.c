@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hint.h"
 #include "vectors.h"
 
 #define MAGIC	"cascvec\1"
@@ -48,12 +49,6 @@
 #define PAIR_ROWS	5000	/* among this many of the first words */
 #define PREFETCH	8	/* words looked up ahead */
 #define CHUNK	32	/* words whose rows are asked for at once */
-
-#ifdef __GNUC__
-#define prefetch(p)	__builtin_prefetch(p)
-#else
-#define prefetch(p)	((void)(p))
-#endif
 
 struct vslot {
 	uint64_t key;
