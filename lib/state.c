@@ -157,12 +157,17 @@ wbuf_f32s(struct wbuf *b, const void *v, size_t n)
 static int
 used(const unsigned char *p, size_t k)
 {
-	uint32_t u, any = 0;
+	uint64_t any = 0, u;
+	uint32_t v;
 	size_t i;
 
-	for (i = 0; i < k; i++) {
-		memcpy(&u, p + 4 * i, 4);
+	for (i = 0; i + 2 <= k; i += 2) {	/* eight bytes at a time */
+		memcpy(&u, p + 4 * i, 8);
 		any |= u;
+	}
+	if (i < k) {
+		memcpy(&v, p + 4 * i, 4);
+		any |= v;
 	}
 	return any != 0;
 }
@@ -188,7 +193,7 @@ void
 wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k)
 {
 	const unsigned char *p = v;
-	size_t g, j, r, size = 4 * k;
+	size_t g, j, r, units, size = 4 * k;
 	uint64_t mask;
 
 	if (!state_tables(b->version)) {
@@ -196,14 +201,19 @@ wbuf_table(struct wbuf *b, const void *v, size_t n, size_t k)
 		return;
 	}
 	for (g = 0; g < n; g += 64) {
+		units = n - g < 64 ? n - g : 64;
 		mask = 0;
-		for (j = 0; j < 64 && g + j < n; j++)
-			if (used(p + (g + j) * size, k))
-				mask |= (uint64_t)1 << j;
+		for (j = 0; j < units; j++)
+			mask |= (uint64_t)used(p + (g + j) * size, k) << j;
 		wbuf_u64(b, mask);
-		for (j = 0; j < 64; j += r ? r : 1)
-			if ((r = run(mask, j)) > 0)
-				wbuf_f32s(b, p + (g + j) * size, r * k);
+		/* All units or none, as in most of a table: no run to find. */
+		if (mask == ~(uint64_t)0)
+			wbuf_f32s(b, p + g * size, 64 * k);
+		else if (mask != 0)
+			for (j = 0; j < 64; j += r ? r : 1)
+				if ((r = run(mask, j)) > 0)
+					wbuf_f32s(b, p + (g + j) * size,
+					    r * k);
 	}
 }
 
