@@ -489,6 +489,50 @@ test_read_truncated(void)
 }
 
 /*
+ * A checkpoint of several chunks, as a file is read: it reads back whole,
+ * from the file and from memory; a byte damaged in its last chunk is a
+ * bad checksum; cut short at or near any chunk's edge, it is refused.
+ */
+static void
+test_read_chunks(void)
+{
+	char pb[256], qb[256], what[96];
+	const char *p = path(pb, sizeof(pb), "chunks.ckpt");
+	const char *q = path(qb, sizeof(qb), "long.ckpt");
+	struct wbuf w, got;
+	unsigned char *file;
+	const char *why;
+	size_t n, cut;
+
+	payload(&w, 6, 300000);	/* stored: few zero bytes */
+	assert(state_write(q, &w) == NULL);
+	file = get_file(q, &n);
+	assert(n > 4 * 65536);
+	assert(state_read(q, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	assert(state_unpack(file, n, &got) == NULL);
+	assert(got.n == w.n && memcmp(got.p, w.p, w.n) == 0);
+	wbuf_release(&got);
+	file[n - 10] ^= 1;
+	put_file(p, file, n);
+	why = state_read(p, &got);
+	assert(why != NULL && strcmp(why, "bad checksum") == 0 &&
+	    errno == EINVAL);
+	file[n - 10] ^= 1;
+	for (cut = 65536 - 1; cut < n; cut += 65536 / 2) {
+		put_file(p, file, cut);
+		snprintf(what, sizeof(what), "the first %zu of %zu bytes",
+		    cut, n);
+		expect_refused(p, EINVAL, what);
+	}
+	wbuf_release(&w);
+	free(file);
+	assert(unlink(p) == 0);
+	assert(unlink(q) == 0);
+}
+
+/*
  * One flipped bit anywhere in a small checkpoint is refused, or, where
  * the bit carries no information (the padding bits after the end of the
  * last deflate block), loads as the very same payload: a damaged file
@@ -796,6 +840,7 @@ main(void)
 	test_roundtrip_mixed();
 	test_read_bad_files();
 	test_read_truncated();
+	test_read_chunks();
 	test_read_bitflip();
 	test_read_trailing();
 	test_write_no_dir();
