@@ -130,9 +130,3 @@ level_merged(double d, double s, double base)
 
 	return v < 0 ? 0 : v > LEVEL_COUNT_MAX ? LEVEL_COUNT_MAX : v;
 }
-
-int
-level_valid(double x)
-{
-	return x >= 0 && x <= LEVEL_COUNT_MAX;
-}

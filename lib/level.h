@@ -112,7 +112,14 @@ int level_permute(const struct level *l, void *table, const int *map,
 /* A count merged: d + s - base, within [0, LEVEL_COUNT_MAX]. */
 double level_merged(double d, double s, double base);
 
-/* Whether x is a count a level could have made (false for NaN). */
-int level_valid(double x);
+/*
+ * Whether x is a count a level could have made (false for NaN).  Inline:
+ * a load checks every slot of a table with it.
+ */
+static inline int
+level_valid(double x)
+{
+	return x >= 0 && x <= LEVEL_COUNT_MAX;
+}
 
 #endif
