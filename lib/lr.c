@@ -130,16 +130,28 @@ ln(float x)
 }
 
 /*
- * ln(n + ALPHA), looked up for the whole counts below LNCOUNTS that nearly
- * every feature has, as ln() made them: a load, not a polynomial, and the
- * same float.  odds() fills the table.
+ * ln(n + ALPHA), looked up for the counts below LNCOUNTS that nearly every
+ * feature has, as ln() made them: a load, not a polynomial, and the same
+ * float.  A count is a whole number (whole()), so it need not be checked
+ * here: scoring ahead of learning took 1.08x the instructions with the
+ * check.  odds() fills the table.
  */
 static INLINE float
 lnc(const struct lr *m, float n)
 {
-	if (n < LNCOUNTS && n == (float)(uint32_t)n)
+	if (n < LNCOUNTS)
 		return m->lncount[(uint32_t)n];
 	return ln(n + ALPHA);
+}
+
+/*
+ * Whether n is a whole number, as every count is: one is added at a
+ * time, and merged counts are sums.  Every float from 2^24 up is whole.
+ */
+static int
+whole(float n)
+{
+	return n >= 16777216.0f || n == (float)(uint32_t)n;
 }
 
 /*
@@ -559,6 +571,7 @@ lr_load(struct level *l, struct rbuf *b, size_t nlabels)
 	for (i = 0; i <= m->base.mask && !b->err; i++)
 		if (!isfinite(m->t[i].w) || !isfinite(m->t[i].g) ||
 		    m->t[i].g < 0 || !level_valid(m->t[i].n) ||
+		    !whole(m->t[i].n) ||
 		    !(m->t[i].e >= 0 && m->t[i].e <= E_MAX))
 			return -1;
 	if ((n = rbuf_u32(b)) > LABELS_MAX)

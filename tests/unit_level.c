@@ -412,6 +412,28 @@ test_lr_hostile(void)
 	 */
 	refuses_hostile("lr", table + 4 + 2 * 8, 16 * 7 + 8, at64, 1, table);
 	refuses_hostile("lr", table + 4 + 2 * 8, 16 * 7 + 12, at64, 1, table);
+	/* A count is a whole number, which lr looks its logarithm up by. */
+	{
+		const struct level_kind *kind = level_kind("lr");
+		struct level *a = level_new(kind, BITS);
+		struct level *b = level_new(kind, BITS);
+		struct wbuf w;
+
+		assert(a != NULL && b != NULL);
+		learn(a, 0, 50);
+		save_as(a, &w, RAW);
+		poke(&w, 16 * 7 + 8, 3, 1);
+		assert(load_as(b, w.p, w.n, RAW) == 0);
+		poke(&w, 16 * 7 + 8, 2.5, 1);
+		assert(load_as(b, w.p, w.n, RAW) == -1);
+		poke(&w, 16 * 7 + 8, 5000.5, 1);
+		assert(load_as(b, w.p, w.n, RAW) == -1);
+		poke(&w, 16 * 7 + 8, 1e20, 1);
+		assert(load_as(b, w.p, w.n, RAW) == 0);
+		wbuf_release(&w);
+		level_free(a);
+		level_free(b);
+	}
 }
 
 /*
