@@ -645,10 +645,12 @@ piece(struct source *src, const unsigned char **p, size_t *n)
 	} else {
 		while ((r = read(src->fd, src->buf, want)) < 0 && errno == EINTR)
 			;
-		if (r == 0)
+		if (r < 0)
+			return "cannot read";
+		if (r == 0) {
 			errno = EINVAL;
-		if (r <= 0)
-			return r == 0 ? "truncated" : "cannot read";
+			return "truncated";
+		}
 		*p = src->buf;
 		want = (size_t)r;
 	}
@@ -689,7 +691,7 @@ unpack(const unsigned char *head, struct source *src, struct wbuf *payload)
 		bad |= r == Z_STREAM_END;
 		if (bad)
 			continue;
-		z.next_in = (unsigned char *)p;
+		z.next_in = (unsigned char *)(uintptr_t)p;
 		z.avail_in = (uInt)n;
 		do {
 			/* A payload of 4 GiB passes what avail_out holds. */
