@@ -239,11 +239,21 @@ model_features_of(struct model *m, const struct feats *text,
 	return vectors_item(m->vec, m->vs, f, count);
 }
 
+/*
+ * Whether the levels answer at all: at target 1 every item goes to the
+ * expert, and nothing the levels learn is for answering soon.
+ */
+static int
+answering(const struct model *m)
+{
+	return m->target < 1;
+}
+
 /* Whether level i may answer an item: it has learned enough to. */
 static int
 may_answer(const struct model *m, size_t i)
 {
-	return m->target < 1 && m->level[i]->updates >= WARMUP &&
+	return answering(m) && m->level[i]->updates >= WARMUP &&
 	    m->policy[i].trained >= WARMUP;
 }
 
@@ -388,7 +398,7 @@ model_learn(struct model *m, const struct feats *f,
 	for (i = 0; i < m->nlevels; i++)
 		if (v->pred[i] >= 0)
 			policy_learn(&m->policy[i], v->x[i],
-			    v->pred[i] == label, v->weight, m->target < 1);
+			    v->pred[i] == label, v->weight, answering(m));
 	if (v->explored >= 0)
 		m->explored[v->explored]++;
 	if (label < 0)
@@ -400,11 +410,11 @@ model_learn(struct model *m, const struct feats *f,
 		l->updates++;
 	}
 	/*
-	 * At target 1 no level answers: there is no young level to hurry,
-	 * and an answer is learned once: learning IMDB, the levels take 0.91x
-	 * the instructions.
+	 * Replays hurry a young level towards answering well; where no level
+	 * answers, each answer is learned once (learning IMDB, the levels
+	 * took 0.91x the instructions).
 	 */
-	if (m->target < 1 && remember(m, f, label) == -1) {
+	if (answering(m) && remember(m, f, label) == -1) {
 		errno = ENOMEM;
 		return -1;
 	}
