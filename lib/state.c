@@ -632,28 +632,42 @@ struct source {
 	uint64_t left;		/* bytes still to come */
 };
 
+/*
+ * Reads n bytes of fd to p: NULL, or a reason and errno (EINVAL when the
+ * file ends first).
+ */
+static const char *
+read_all(int fd, unsigned char *p, size_t n)
+{
+	ssize_t r;
+	size_t got = 0;
+
+	while (got < n) {
+		if ((r = read(fd, p + got, n - got)) > 0)
+			got += (size_t)r;
+		else if (r == 0) {
+			errno = EINVAL;
+			return "truncated";
+		} else if (errno != EINTR)
+			return "cannot read";
+	}
+	return NULL;
+}
+
 /* The next piece of src's bytes, in *p and *n: NULL, or a reason and errno. */
 static const char *
 piece(struct source *src, const unsigned char **p, size_t *n)
 {
 	size_t want = src->left < CHUNK ? (size_t)src->left : CHUNK;
-	ssize_t r;
+	const char *why;
 
 	if (src->fd < 0) {
 		*p = src->p;
 		src->p += want;
-	} else {
-		while ((r = read(src->fd, src->buf, want)) < 0 && errno == EINTR)
-			;
-		if (r < 0)
-			return "cannot read";
-		if (r == 0) {
-			errno = EINVAL;
-			return "truncated";
-		}
+	} else if ((why = read_all(src->fd, src->buf, want)) != NULL)
+		return why;
+	else
 		*p = src->buf;
-		want = (size_t)r;
-	}
 	*n = want;
 	src->left -= want;
 	return NULL;
@@ -736,18 +750,6 @@ state_unpack(const unsigned char *p, size_t n, struct wbuf *payload)
 	return unpack(p, &src, payload);
 }
 
-/* Reads n bytes of fd to p: NULL, or a reason. */
-static const char *
-read_all(int fd, unsigned char *p, size_t n)
-{
-	ssize_t r;
-	size_t got;
-
-	for (got = 0; got < n; got += (size_t)r)
-		if ((r = read(fd, p + got, n - got)) <= 0)
-			return r == 0 ? "truncated" : "cannot read";
-	return NULL;
-}
 
 /*
  * Reads the checkpoint open at fd, from its start, into *payload; an
