@@ -311,7 +311,7 @@ words(struct feats *f, const unsigned char *s, size_t n)
 	if (feats_room(f, max + 1) == -1 ||
 	    room(&f->grams, &f->gramcap, max) == -1)
 		return -1;
-	if (max == 2 * n)
+	if (max == 2 * n)	/* room for all */
 		scan(s, n, keep, 0, max, f->hash, &nw, f->grams, &ng);
 	else
 		scan(s, n, keep, 1, max, f->hash, &nw, f->grams, &ng);
